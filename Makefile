@@ -1,0 +1,93 @@
+# SPDX-License-Identifier: GPL-2.0
+# Front door of the PTRACE_ATTACH_NOSTOP / PTRACE_REPORT series: see README.md.
+#
+#   make                 build the patched kernel, run the ptrace selftests in QEMU
+#   make check           the whole test suite (what CI runs)
+#   make tree            build/linux: the series as git commits on the base
+#   make overlay         regenerate the overlay from build/linux's commits
+#   make series          export the series (format-patch) and checkpatch it
+#   make apply KSRC=dir  apply the overlay to an existing 6.12 tree
+#   make run TESTS=ptrace:legacy_semantics [KIND=base]   run some tests
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+.DEFAULT_GOAL := all
+
+BASE_PKG := linux-source-6.12
+BASE_DEBVER := 6.12.117-1~deb12u1
+B := build
+BASE := $(B)/base
+TREE := $(B)/linux
+LOG := $(B)/log
+ARCH ?= x86_64
+KIND ?= patched
+TESTS ?= ptrace
+src_base := $(BASE)
+src_patched := $(TREE)
+obj = $(B)/obj/$(ARCH)-$(1)
+
+DEPS := git make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio \
+	xz-utils patch perl rsync ccache busybox-static qemu-system-x86
+
+.PHONY: all check deps base tree overlay apply apply-check overlay-check \
+	series build-base build-patched run run-base run-patched
+
+all: tree
+	harness/build.sh $(ARCH) $(TREE) $(call obj,patched)
+	harness/run.sh $(ARCH) $(call obj,patched) $(LOG)/$(ARCH)-patched.log $(TESTS)
+	harness/tap.sh $(LOG)/$(ARCH)-patched.log patched > $(LOG)/$(ARCH)-patched.tap || \
+		{ grep -E '^(not )?ok .* selftests:|^(FAILED|KNOWN|KERNEL|RUN)|passed' $(LOG)/$(ARCH)-patched.tap; false; }
+	grep -E '^(not )?ok .* selftests:|^(FAILED|KNOWN|KERNEL|RUN)|passed' $(LOG)/$(ARCH)-patched.tap
+
+check: tree apply-check overlay-check series
+	$(MAKE) --no-print-directory build-base build-patched
+	$(MAKE) --no-print-directory -k run-base run-patched || true
+	harness/summary.sh $(LOG)/$(ARCH)-base.log $(LOG)/$(ARCH)-patched.log
+
+deps:
+	harness/deps.sh $(DEPS)
+
+base: deps
+	harness/base.sh $(BASE) $(BASE_PKG) $(BASE_DEBVER)
+
+tree: base
+	harness/tree.sh $(BASE) $(TREE)
+
+overlay:
+	harness/overlay.sh $(TREE)
+
+apply:
+	@[ -n "$(KSRC)" ] || { echo "usage: make apply KSRC=<linux 6.12 tree>" >&2; exit 1; }
+	harness/apply.sh $(KSRC)
+
+# The overlay applied with patch -p1 to a pristine base gives the series.
+apply-check: tree
+	rm -rf $(B)/apply-check
+	git -C $(BASE) worktree prune
+	git -C $(BASE) worktree add -q --detach $(abspath $(B)/apply-check) base
+	harness/apply.sh $(B)/apply-check
+	git -C $(B)/apply-check add -A -f
+	git -C $(B)/apply-check diff --cached --quiet series || \
+		{ echo "apply-check: patch -p1 and the series give different trees" >&2; exit 1; }
+	rm -rf $(B)/apply-check
+	git -C $(BASE) worktree prune
+
+# The committed overlay is exactly what 'make overlay' writes.
+overlay-check: tree
+	rm -rf $(B)/overlay-check
+	harness/overlay.sh $(TREE) $(B)/overlay-check
+	diff $(B)/overlay-check/series series
+	cd $(B)/overlay-check && for f in $$(find . -type f ! -name series); do \
+		cmp $$f $(CURDIR)/$$f || { echo "overlay-check: $$f differs" >&2; exit 1; }; done
+
+series: tree
+	harness/export.sh $(TREE) $(B)/series
+
+build-%: base
+	harness/build.sh $(ARCH) $(src_$*) $(call obj,$*)
+
+run-%:
+	harness/run.sh $(ARCH) $(call obj,$*) $(LOG)/$(ARCH)-$*.log $(TESTS)
+	harness/tap.sh $(LOG)/$(ARCH)-$*.log $* | tee $(LOG)/$(ARCH)-$*.tap
+
+run: run-$(KIND)

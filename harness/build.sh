@@ -1,0 +1,38 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Configure and build the kernel of tree SRC for ARCH in OBJ, then build
+# and install that tree's ptrace selftests (static, against its own uapi
+# headers) with the kernel's kselftest install.  Incremental.
+#
+# usage: build.sh ARCH SRC OBJ
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+src=$(realpath "$2")
+mkdir -p "$3"
+obj=$(realpath "$3")
+. "$top/harness/arch.sh" "$1"
+
+kmake() {
+	make -C "$src" O="$obj" ARCH="$KARCH" CROSS_COMPILE="$CROSS" \
+		CC="ccache ${CROSS}gcc" -j"$(nproc)" -s "$@"
+}
+
+frags="$top/harness/config/common.config $top/harness/config/$1.config"
+stamp=$obj/.config.frags
+if [ ! -f "$obj/.config" ] || [ "$(cat $frags | md5sum)" != "$(cat "$stamp" 2>/dev/null)" ]; then
+	(cd "$src" && ARCH=$KARCH CROSS_COMPILE=$CROSS \
+		scripts/kconfig/merge_config.sh -n -O "$obj" $frags) > "$obj/merge_config.log"
+	if grep -A3 '^Value requested for' "$obj/merge_config.log" >&2; then
+		echo "build: options above did not stick in $obj/.config" >&2
+		exit 1
+	fi
+	cat $frags | md5sum > "$stamp"
+fi
+
+export CCACHE_BASEDIR=$(dirname "$src") CCACHE_NOHASHDIR=1
+kmake olddefconfig
+kmake
+kmake headers
+make -C "$src/tools/testing/selftests" O="$obj" ARCH="$KARCH" CROSS_COMPILE="$CROSS" \
+	TARGETS=ptrace USERLDFLAGS=-static -s install >/dev/null
+echo "build: $obj/$IMAGE and $obj/kselftest/kselftest_install" >&2

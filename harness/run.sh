@@ -1,0 +1,55 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot the kernel built in OBJ for ARCH in QEMU (TCG) with an initramfs
+# holding busybox and OBJ's installed kselftests, run the tests named by
+# TESTS (kst= syntax of harness/init, default: ptrace) and keep the console
+# in LOG.  Fails on a QEMU timeout; the TAP is judged by harness/tap.sh.
+#
+# usage: run.sh ARCH OBJ LOG [TESTS]
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+obj=$(realpath "$2") log=$3 tests=${4:-ptrace}
+. "$top/harness/arch.sh" "$1"
+: "${QEMU_TIMEOUT:=900}"
+
+busybox=/bin/busybox
+if [ "$DEBARCH" != "$(dpkg --print-architecture)" ]; then
+	busybox=$top/build/busybox/$DEBARCH/bin/busybox
+fi
+[ -x "$busybox" ] || { echo "run: no busybox for $DEBARCH at $busybox" >&2; exit 1; }
+
+kst=$obj/kselftest/kselftest_install
+list=$obj/initramfs.list
+{
+	echo "dir /dev 0755 0 0"
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	for d in /bin /proc /sys /usr /usr/bin; do echo "dir $d 0755 0 0"; done
+	echo "dir /tmp 1777 0 0"
+	echo "file /bin/busybox $busybox 0755 0 0"
+	echo "file /init $top/harness/init 0755 0 0"
+	echo "file /usr/bin/timeout $top/harness/timeout 0755 0 0"
+	echo "dir /kselftest 0755 0 0"
+	(cd "$kst" && find . -mindepth 1 | sort) | while read -r f; do
+		p=/kselftest/${f#./}
+		if [ -L "$kst/$f" ]; then
+			echo "slink $p $(readlink "$kst/$f") 0777 0 0"
+		elif [ -d "$kst/$f" ]; then
+			echo "dir $p 0755 0 0"
+		else
+			echo "file $p $kst/$f $(stat -c %a "$kst/$f") 0 0"
+		fi
+	done
+} > "$list"
+"$obj/usr/gen_init_cpio" "$list" > "$obj/initramfs.cpio"
+
+mkdir -p "$(dirname "$log")"
+rc=0
+timeout -k 10 "$QEMU_TIMEOUT" $QEMU -nodefaults -display none -serial stdio \
+	-no-reboot -smp 2 -m 1G -kernel "$obj/$IMAGE" -initrd "$obj/initramfs.cpio" \
+	-append "console=$CONSOLE panic=-1 oops=panic panic_on_warn=1 kst=$tests" \
+	< /dev/null > "$log" 2>&1 || rc=$?
+if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+	echo "run: QEMU timed out after $QEMU_TIMEOUT s, console in $log" >&2
+	exit 1
+fi
+[ "$rc" = 0 ] || { echo "run: QEMU failed ($rc), console in $log" >&2; exit 1; }

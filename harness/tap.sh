@@ -1,0 +1,59 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Judge the console LOG of one QEMU run of KIND (base or patched): print its
+# TAP, count the test cases, and fail on any unexpected "not ok", a missing
+# or short plan, a binary that failed without a known reason, a kernel
+# BUG/WARNING/lockdep/KASAN report, or a run that did not finish.  Writes
+# "passed failed skipped known" to LOG.totals.
+#
+# usage: tap.sh LOG KIND
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+log=$1 kind=$2
+
+awk -v kind="$kind" -v totals="$log.totals" -v kf="$top/harness/known-failures" '
+BEGIN {
+	while ((getline l < kf) > 0) {
+		if (l ~ /^#/ || l ~ /^[ \t]*$/) continue
+		split(l, f, /[ \t]+/)
+		if (f[2] == "*" || ("," f[2] ",") ~ ("," kind ","))
+			known[f[1]] = 1
+	}
+}
+{ sub(/\r$/, "") }
+/^kselftest: done/ { done = 1 }
+/(BUG:|WARNING:|Kernel panic|Oops|general protection fault|INFO: task .* blocked|possible (recursive|circular) locking|KASAN:|UBSAN:|Call Trace:)/ {
+	print "KERNEL: " $0; kernel++; next
+}
+/^TAP version 13$/ || /^(not )?ok [0-9]+ / || /^# / { print }
+/^1\.\.[0-9]+$/ { plan = substr($0, 4) + 0; print; next }
+/^# selftests: / { split($0, w, /: /); bin = w[2] ":" w[3]; nplan = -1; ncase = 0; next }
+/^# 1\.\.[0-9]+$/ { nplan = substr($0, 6) + 0; next }
+/^# (not )?ok [0-9]+ / {
+	line = substr($0, 3); bad = sub(/^not /, "", line)
+	sub(/^ok [0-9]+ /, "", line)
+	dir = ""
+	if (match(line, / # /)) { dir = substr(line, RSTART + 3); line = substr(line, 1, RSTART - 1) }
+	ncase++
+	id = bin ":" line
+	if (dir ~ /^SKIP/) skip++
+	else if (dir ~ /^XFAIL/) xfail++
+	else if (!bad) pass++
+	else if (id in known) { xfail++; binknown[bin]++; print "KNOWN FAILURE: " id }
+	else { fail++; binfail[bin]++; print "FAILED: " id }
+	next
+}
+/^(not )?ok [0-9]+ selftests: / {
+	top++
+	if ($1 == "not" && !(binfail[bin] == 0 && binknown[bin] > 0 && ncase == nplan)) {
+		if (!binfail[bin]) { fail++; print "FAILED: " bin " (" $0 ")" }
+	}
+}
+END {
+	if (!done) { print "RUN: the guest did not finish (no \"kselftest: done\")"; fail++ }
+	if (plan == 0 || top != plan) { print "RUN: plan 1.." plan " but " top " results"; fail++ }
+	if (kernel) { print "RUN: " kernel " kernel report line(s) in the console"; fail++ }
+	printf "%d %d %d %d\n", pass, fail, skip, xfail > totals
+	printf "%s: %d passed, %d failed, %d skipped, %d known failures\n", kind, pass, fail, skip, xfail
+	exit fail > 0
+}' "$log"
