@@ -25,16 +25,20 @@ TESTS ?= ptrace
 src_base := $(BASE)
 src_patched := $(TREE)
 obj = $(B)/obj/$(ARCH)-$(1)
+# The selftests of the patched tree: the same binaries boot on both kernels.
+KST = $(call obj,patched)/kselftest/kselftest_install
+selftests_patched := --selftests
 
 DEPS := git make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio \
-	xz-utils patch perl rsync ccache busybox-static qemu-system-x86
+	xz-utils patch perl python3 python3-ply python3-git rsync ccache \
+	busybox-static qemu-system-x86
 
 .PHONY: all check deps base tree overlay apply apply-check overlay-check \
 	series build-base build-patched run run-base run-patched
 
 all: tree
-	harness/build.sh $(ARCH) $(TREE) $(call obj,patched)
-	harness/run.sh $(ARCH) $(call obj,patched) $(LOG)/$(ARCH)-patched.log $(TESTS)
+	harness/build.sh $(ARCH) $(TREE) $(call obj,patched) --selftests
+	harness/run.sh $(ARCH) $(call obj,patched) $(KST) $(LOG)/$(ARCH)-patched.log $(TESTS)
 	harness/tap.sh $(LOG)/$(ARCH)-patched.log patched > $(LOG)/$(ARCH)-patched.tap || \
 		{ grep -E '^(not )?ok .* selftests:|^(FAILED|KNOWN|KERNEL|RUN)|passed' $(LOG)/$(ARCH)-patched.tap; false; }
 	grep -E '^(not )?ok .* selftests:|^(FAILED|KNOWN|KERNEL|RUN)|passed' $(LOG)/$(ARCH)-patched.tap
@@ -83,11 +87,11 @@ overlay-check: tree
 series: tree
 	harness/export.sh $(TREE) $(B)/series
 
-build-%: base
-	harness/build.sh $(ARCH) $(src_$*) $(call obj,$*)
+build-base build-patched: build-%: base
+	harness/build.sh $(ARCH) $(src_$*) $(call obj,$*) $(selftests_$*)
 
-run-%:
-	harness/run.sh $(ARCH) $(call obj,$*) $(LOG)/$(ARCH)-$*.log $(TESTS)
+run-base run-patched: run-%:
+	harness/run.sh $(ARCH) $(call obj,$*) $(KST) $(LOG)/$(ARCH)-$*.log $(TESTS)
 	harness/tap.sh $(LOG)/$(ARCH)-$*.log $* | tee $(LOG)/$(ARCH)-$*.tap
 
 run: run-$(KIND)

@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Configure and build the kernel of tree SRC for ARCH in OBJ, then build
-# and install that tree's ptrace selftests (static, against its own uapi
-# headers) with the kernel's kselftest install.  Incremental.
+# Configure and build the kernel of tree SRC for ARCH in OBJ and install its
+# uapi headers there; with --selftests also build SRC's ptrace selftests,
+# static, against those headers, with the kernel's kselftest install (into
+# OBJ/kselftest/kselftest_install).  Incremental.
 #
-# usage: build.sh ARCH SRC OBJ
+# usage: build.sh ARCH SRC OBJ [--selftests]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 src=$(realpath "$2")
@@ -33,6 +34,8 @@ export CCACHE_BASEDIR=$(dirname "$src") CCACHE_NOHASHDIR=1
 kmake olddefconfig
 kmake
 kmake headers
+echo "build: $obj/$IMAGE" >&2
+[ "${4:-}" = --selftests ] || exit 0
 make -C "$src/tools/testing/selftests" O="$obj" ARCH="$KARCH" CROSS_COMPILE="$CROSS" \
 	TARGETS=ptrace USERLDFLAGS=-static -s install >/dev/null
-echo "build: $obj/$IMAGE and $obj/kselftest/kselftest_install" >&2
+echo "build: $obj/kselftest/kselftest_install" >&2

@@ -1,14 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Boot the kernel built in OBJ for ARCH in QEMU (TCG) with an initramfs
-# holding busybox and OBJ's installed kselftests, run the tests named by
+# holding busybox and the kselftest install KST, run the tests named by
 # TESTS (kst= syntax of harness/init, default: ptrace) and keep the console
 # in LOG.  Fails on a QEMU timeout; the TAP is judged by harness/tap.sh.
 #
-# usage: run.sh ARCH OBJ LOG [TESTS]
+# usage: run.sh ARCH OBJ KST LOG [TESTS]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-obj=$(realpath "$2") log=$3 tests=${4:-ptrace}
+obj=$(realpath "$2") kst=$(realpath "$3") log=$4 tests=${5:-ptrace}
 . "$top/harness/arch.sh" "$1"
 : "${QEMU_TIMEOUT:=900}"
 
@@ -18,7 +18,7 @@ if [ "$DEBARCH" != "$(dpkg --print-architecture)" ]; then
 fi
 [ -x "$busybox" ] || { echo "run: no busybox for $DEBARCH at $busybox" >&2; exit 1; }
 
-kst=$obj/kselftest/kselftest_install
+[ -x "$kst/run_kselftest.sh" ] || { echo "run: no kselftest install in $kst" >&2; exit 1; }
 list=$obj/initramfs.list
 {
 	echo "dir /dev 0755 0 0"
@@ -26,6 +26,7 @@ list=$obj/initramfs.list
 	for d in /bin /proc /sys /usr /usr/bin; do echo "dir $d 0755 0 0"; done
 	echo "dir /tmp 1777 0 0"
 	echo "file /bin/busybox $busybox 0755 0 0"
+	echo "slink /bin/sh busybox 0777 0 0"
 	echo "file /init $top/harness/init 0755 0 0"
 	echo "file /usr/bin/timeout $top/harness/timeout 0755 0 0"
 	echo "dir /kselftest 0755 0 0"
