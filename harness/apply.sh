@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Apply the overlay to an existing Linux 6.12 tree KSRC the way a distro
 # builder would: patch -p1 for every NAME.patch, a copy for every new file.
-# Everything is tried first (patch --dry-run, new files must not exist);
-# the tree is only touched when all of it applies.
+# All of it is done on copies first; the tree is only touched when all of
+# it applies, so a reject never leaves it half-patched.
 #
 # usage: apply.sh KSRC
 set -euo pipefail
@@ -20,11 +20,19 @@ case $kver in
 esac
 
 files=$(for i in $(seq 1 "$(series_count)"); do series_files "$i"; done | awk '!seen[$0]++')
+
+# Patch copies of the files first (patch --dry-run cannot apply several
+# diffs of one file in a row), then put the results in place.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 bad=0
 for f in $files; do
 	case $f in
 	*.patch)
-		out=$(patch -d "$ksrc" -p1 -N -s --dry-run < "$top/$f" 2>&1) || {
+		t=${f%.patch}
+		mkdir -p "$tmp/$(dirname "$t")"
+		[ -f "$ksrc/$t" ] && cp -p "$ksrc/$t" "$tmp/$t"
+		out=$(patch -d "$tmp" -p1 -N -s --no-backup-if-mismatch -r - < "$top/$f" 2>&1) || {
 			echo "apply: $f does not apply:" >&2
 			echo "$out" | sed 's/^/apply:   /' >&2
 			bad=1
@@ -32,23 +40,15 @@ for f in $files; do
 		;;
 	*)
 		[ ! -e "$ksrc/$f" ] || { echo "apply: $f exists already in $ksrc" >&2; bad=1; }
+		mkdir -p "$tmp/$(dirname "$f")"
+		cp -p "$top/$f" "$tmp/$f"
 		;;
 	esac
 done
 [ "$bad" = 0 ] || { echo "apply: nothing applied to $ksrc" >&2; exit 1; }
 
-for f in $files; do
-	case $f in
-	*.patch)
-		patch -d "$ksrc" -p1 -N -s < "$top/$f" || {
-			echo "apply: FAILED on $f after the dry run passed: $ksrc is half-patched" >&2
-			exit 1
-		}
-		;;
-	*)
-		mkdir -p "$ksrc/$(dirname "$f")"
-		cp -p "$top/$f" "$ksrc/$f"
-		;;
-	esac
+(cd "$tmp" && find . -type f) | while read -r f; do
+	mkdir -p "$ksrc/$(dirname "$f")"
+	cp "$tmp/$f" "$ksrc/$f"
 done
 echo "apply: $(echo "$files" | wc -w) overlay files applied to $ksrc (Linux $kver)" >&2
