@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Front door of the PTRACE_ATTACH_NOSTOP / PTRACE_REPORT series: see README.md.
 #
-#   make                 build the patched kernel, run the ptrace selftests in QEMU
-#   make check           the whole test suite (what CI runs)
+#   make                 build the patched kernel, run the ptrace selftests
+#                        and the benchmarks in QEMU (ARCH=x86_64|arm64|riscv64)
+#   make check           the whole test suite, every architecture (what CI runs)
 #   make tree            build/linux: the series as git commits on the base
 #   make overlay         regenerate the overlay from build/linux's commits
 #   make series          export the series (format-patch) and checkpatch it
@@ -29,24 +30,40 @@ obj = $(B)/obj/$(ARCH)-$(1)
 KST = $(call obj,patched)/kselftest/kselftest_install
 selftests_patched := --selftests
 
+ARCHS := x86_64 arm64 riscv64
+BENCH := ptrace/attach_bench,ptrace/report_bench
+
 DEPS := git make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio \
 	xz-utils patch perl python3 python3-ply python3-git rsync ccache \
-	busybox-static qemu-system-x86
+	busybox-static qemu-system-x86 \
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm \
+	gcc-riscv64-linux-gnu libc6-dev-riscv64-cross qemu-system-misc opensbi
 
 .PHONY: all check deps base tree overlay apply apply-check overlay-check \
-	series build-base build-patched run run-base run-patched
+	series run
 
+# The main job: the patched kernel, the ptrace selftests and the
+# benchmarks of the new requests, in QEMU, with a short summary.
 all: tree
 	harness/build.sh $(ARCH) $(TREE) $(call obj,patched) --selftests
-	harness/run.sh $(ARCH) $(call obj,patched) $(KST) $(LOG)/$(ARCH)-patched.log $(TESTS)
-	harness/tap.sh $(LOG)/$(ARCH)-patched.log patched > $(LOG)/$(ARCH)-patched.tap || \
-		{ grep -E '^(not )?ok .* selftests:|^(FAILED|KNOWN|KERNEL|RUN)|passed' $(LOG)/$(ARCH)-patched.tap; false; }
-	grep -E '^(not )?ok .* selftests:|^(FAILED|KNOWN|KERNEL|RUN)|passed' $(LOG)/$(ARCH)-patched.tap
+	harness/run.sh $(ARCH) $(call obj,patched) $(KST) $(LOG)/$(ARCH)-demo.log $(TESTS) $(BENCH)
+	harness/tap.sh $(LOG)/$(ARCH)-demo.log $(ARCH)-patched > $(LOG)/$(ARCH)-demo.tap || true
+	@grep -E '^(not )?ok .* selftests:|^(FAILED|KNOWN|KERNEL|RUN)' $(LOG)/$(ARCH)-demo.tap || true
+	@sed -n '/^run: /,/^kselftest: done/p' $(LOG)/$(ARCH)-demo.log | tr -d '\r' | \
+		grep -v -e '^\[' -e '^kselftest: done'
+	@tail -n 1 $(LOG)/$(ARCH)-demo.tap
+	@tail -n 1 $(LOG)/$(ARCH)-demo.tap | grep -q ' 0 failed'
 
+# Everything CI runs: the overlay, the exported series, and baseline and
+# patched kernels of every architecture in ARCHS booted with the selftests.
 check: tree apply-check overlay-check series
-	$(MAKE) --no-print-directory build-base build-patched
-	$(MAKE) --no-print-directory -k run-base run-patched || true
-	harness/summary.sh $(LOG)/$(ARCH)-base.log $(LOG)/$(ARCH)-patched.log
+	for a in $(ARCHS); do \
+		$(MAKE) --no-print-directory ARCH=$$a build-base build-patched || exit 1; \
+	done
+	for a in $(ARCHS); do \
+		$(MAKE) --no-print-directory -k ARCH=$$a run-base run-patched || true; \
+	done
+	harness/summary.sh $(foreach a,$(ARCHS),$(LOG)/$(a)-base.log $(LOG)/$(a)-patched.log)
 
 deps:
 	harness/deps.sh $(DEPS)
@@ -92,6 +109,6 @@ build-base build-patched: build-%: base
 
 run-base run-patched: run-%:
 	harness/run.sh $(ARCH) $(call obj,$*) $(KST) $(LOG)/$(ARCH)-$*.log $(TESTS)
-	harness/tap.sh $(LOG)/$(ARCH)-$*.log $* | tee $(LOG)/$(ARCH)-$*.tap
+	harness/tap.sh $(LOG)/$(ARCH)-$*.log $(ARCH)-$* | tee $(LOG)/$(ARCH)-$*.tap
 
 run: run-$(KIND)

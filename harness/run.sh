@@ -3,17 +3,19 @@
 # Boot the kernel built in OBJ for ARCH in QEMU (TCG) with an initramfs
 # holding busybox and the kselftest install KST, run the tests named by
 # TESTS (kst= syntax of harness/init, default: ptrace) and keep the console
-# in LOG.  Fails on a QEMU timeout; the TAP is judged by harness/tap.sh.
+# in LOG, then run the programs RUN (run= syntax of harness/init, e.g.
+# benchmarks).  Fails on a QEMU timeout; harness/tap.sh judges the TAP.
 #
-# usage: run.sh ARCH OBJ KST LOG [TESTS]
+# usage: run.sh ARCH OBJ KST LOG [TESTS [RUN]]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-obj=$(realpath "$2") kst=$(realpath "$3") log=$4 tests=${5:-ptrace}
+obj=$(realpath "$2") kst=$(realpath "$3") log=$4 tests=${5:-ptrace} run=${6:-}
 . "$top/harness/arch.sh" "$1"
 : "${QEMU_TIMEOUT:=900}"
 
 busybox=/bin/busybox
 if [ "$DEBARCH" != "$(dpkg --print-architecture)" ]; then
+	"$top/harness/busybox.sh" "$CROSS" "$top/build/busybox/$DEBARCH"
 	busybox=$top/build/busybox/$DEBARCH/bin/busybox
 fi
 [ -x "$busybox" ] || { echo "run: no busybox for $DEBARCH at $busybox" >&2; exit 1; }
@@ -47,7 +49,7 @@ mkdir -p "$(dirname "$log")"
 rc=0
 timeout -k 10 "$QEMU_TIMEOUT" $QEMU -nodefaults -display none -serial stdio \
 	-no-reboot -smp 2 -m 1G -kernel "$obj/$IMAGE" -initrd "$obj/initramfs.cpio" \
-	-append "console=$CONSOLE panic=-1 oops=panic panic_on_warn=1 kst=$tests" \
+	-append "console=$CONSOLE panic=-1 oops=panic panic_on_warn=1 kst=$tests${run:+ run=$run}" \
 	< /dev/null > "$log" 2>&1 || rc=$?
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 	echo "run: QEMU timed out after $QEMU_TIMEOUT s, console in $log" >&2

@@ -1,12 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Judge the console LOG of one QEMU run of KIND (base or patched): print its
+# Judge the console LOG of one QEMU run of kernel NAME (ARCH-KIND): print its
 # TAP, count the test cases, and fail on any unexpected "not ok", a missing
 # or short plan, a binary that failed without a known reason, a kernel
 # BUG/WARNING/lockdep/KASAN report, or a run that did not finish.  Writes
 # "passed failed skipped known" to LOG.totals.
 #
-# usage: tap.sh LOG KIND
+# usage: tap.sh LOG NAME
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 log=$1 kind=$2
@@ -18,8 +18,13 @@ BEGIN {
 		split(l, f, /[ \t]+/)
 		reason = l
 		sub(/^[^ \t]+[ \t]+[^ \t]+[ \t]+/, "", reason)
-		if (f[2] == "*" || ("," f[2] ",") ~ ("," kind ","))
-			known[f[1]] = reason
+		n = split(f[2], pat, ",")
+		for (i = 1; i <= n; i++) {
+			re = pat[i]
+			gsub(/\*/, ".*", re)
+			if (kind ~ ("^" re "$"))
+				known[f[1]] = reason
+		}
 	}
 }
 { sub(/\r$/, "") }

@@ -1,0 +1,44 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build a static busybox for a guest architecture from Debian's busybox
+# source package (Debian 12 has no busybox-static for every architecture),
+# with the applets listed in harness/config/busybox.config.
+#
+# usage: busybox.sh CROSS_COMPILE OUT     (OUT/bin/busybox)
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cross=$1 out=$(realpath -m "$2")
+[ -x "$out/bin/busybox" ] && exit 0
+
+src=$top/build/busybox-src
+if [ ! -d "$src/tree" ]; then
+	# Debian's deb-src index, in a private apt state: the machine's
+	# sources list only has binary packages.
+	rm -rf "$src"
+	mkdir -p "$src/apt/lists/partial" "$src/dl"
+	sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources \
+		> "$src/apt/src.sources"
+	apt=(-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$src/apt"
+	     -o Dir::State::Lists="$src/apt/lists")
+	apt-get "${apt[@]}" update -q >&2
+	(cd "$src/dl" && apt-get "${apt[@]}" source --download-only -q busybox >&2)
+	mkdir -p "$src/tree"
+	tar -C "$src/tree" --strip-components=1 -xf "$src"/dl/busybox_*.orig.tar.*
+fi
+
+obj=$out.obj
+rm -rf "$obj"
+mkdir -p "$obj"
+make -C "$src/tree" O="$obj" -s allnoconfig >/dev/null
+for opt in $(grep -o '^CONFIG_[A-Z0-9_]*' "$top/harness/config/busybox.config"); do
+	sed -i "s/^# $opt is not set\$/$opt=y/" "$obj/.config"
+done
+{ yes "" || true; } | make -C "$obj" -s oldconfig >/dev/null
+missing=$(grep -o '^CONFIG_[A-Z0-9_]*' "$top/harness/config/busybox.config" |
+	while read -r opt; do grep -q "^$opt=y" "$obj/.config" || echo "$opt"; done)
+[ -z "$missing" ] || { echo "busybox: not set: $missing" >&2; exit 1; }
+make -C "$obj" -s -j"$(nproc)" CROSS_COMPILE="$cross" busybox >&2
+mkdir -p "$out/bin"
+cp "$obj/busybox" "$out/bin/busybox"
+rm -rf "$obj"
+echo "busybox: $out/bin/busybox" >&2
