@@ -40,7 +40,7 @@ DEPS := git make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio \
 	gcc-riscv64-linux-gnu libc6-dev-riscv64-cross qemu-system-misc opensbi
 
 .PHONY: all check deps base tree overlay apply apply-check overlay-check \
-	series run
+	series run bisect-check compile-matrix
 
 # The main job: the patched kernel, the ptrace selftests and the
 # benchmarks of the new requests, in QEMU, with a short summary.
@@ -112,3 +112,17 @@ run-base run-patched: run-%:
 	harness/tap.sh $(LOG)/$(ARCH)-$*.log $(ARCH)-$* | tee $(LOG)/$(ARCH)-$*.tap
 
 run: run-$(KIND)
+
+# Every commit of the series builds (kernel and selftests); not in check.
+bisect-check: tree
+	harness/bisect.sh $(ARCH) $(TREE)
+
+# The changed objects build on every architecture of harness/matrix with
+# no new W=1 warnings; not in check (the cross compilers are big).
+MATRIX_DEPS := gcc-i686-linux-gnu gcc-arm-linux-gnueabihf \
+	gcc-powerpc64le-linux-gnu gcc-s390x-linux-gnu gcc-alpha-linux-gnu \
+	gcc-m68k-linux-gnu gcc-sparc64-linux-gnu gcc-mips64-linux-gnuabi64
+
+compile-matrix: tree
+	harness/deps.sh $(MATRIX_DEPS)
+	harness/matrix.sh $(BASE) $(TREE) $(B)/matrix
