@@ -37,7 +37,7 @@ for c in $(g rev-list --reverse --no-merges base..HEAD); do
 			mkdir -p "$tmp/$(dirname "$o")"
 			{
 				echo "Series: $subject"
-				g diff --no-color --no-renames --no-ext-diff "$c^" "$c" -- "$f"
+				g diff --no-color --no-renames --no-ext-diff --full-index "$c^" "$c" -- "$f"
 			} >> "$tmp/$o"
 		else
 			o=$f
