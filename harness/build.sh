@@ -7,6 +7,9 @@
 #
 # usage: build.sh ARCH SRC OBJ [--selftests]
 set -euo pipefail
+# Called from our Makefile: its command-line variables (ARCH=riscv64) must
+# not reach the kernel's make through MAKEFLAGS.
+unset MAKEFLAGS MAKEOVERRIDES MFLAGS
 top=$(cd "$(dirname "$0")/.." && pwd)
 src=$(realpath "$2")
 mkdir -p "$3"

@@ -6,6 +6,9 @@
 #
 # usage: busybox.sh CROSS_COMPILE OUT     (OUT/bin/busybox)
 set -euo pipefail
+# Called from our Makefile: its command-line variables (ARCH=riscv64) must
+# not reach the kernel's make through MAKEFLAGS.
+unset MAKEFLAGS MAKEOVERRIDES MFLAGS
 top=$(cd "$(dirname "$0")/.." && pwd)
 cross=$1 out=$(realpath -m "$2")
 [ -x "$out/bin/busybox" ] && exit 0

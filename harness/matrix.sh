@@ -7,6 +7,9 @@
 #
 # usage: matrix.sh BASE TREE OUT
 set -euo pipefail
+# Called from our Makefile: its command-line variables (ARCH=riscv64) must
+# not reach the kernel's make through MAKEFLAGS.
+unset MAKEFLAGS MAKEOVERRIDES MFLAGS
 top=$(cd "$(dirname "$0")/.." && pwd)
 base=$(realpath "$1") tree=$(realpath "$2") out=$(realpath -m "$3")
 
