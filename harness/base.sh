@@ -9,9 +9,12 @@ dir=$1 pkg=$2 debver=$3
 
 git -C "$dir" rev-parse -q --verify base >/dev/null 2>&1 && exit 0
 
+export DEBIAN_FRONTEND=noninteractive
 have=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null || true)
 if [ "$have" != "$debver" ]; then
-	if ! apt-get install -y -q --no-install-recommends "$pkg=$debver" >&2; then
+	if ! apt-get install -y -q --no-install-recommends "$pkg=$debver" >&2 &&
+	   ! { apt-get update -q >&2 &&
+	       apt-get install -y -q --no-install-recommends "$pkg=$debver" >&2; }; then
 		echo "base: WARNING: $pkg $debver is not available, trying any $pkg" >&2
 		apt-get install -y -q --no-install-recommends "$pkg" >&2 || {
 			echo "base: cannot install $pkg: no base kernel source, giving up" >&2
