@@ -54,16 +54,39 @@ all: tree
 	@tail -n 1 $(LOG)/$(ARCH)-demo.tap
 	@tail -n 1 $(LOG)/$(ARCH)-demo.tap | grep -q ' 0 failed'
 
-# Everything CI runs: the overlay, the exported series, and baseline and
-# patched kernels of every architecture in ARCHS booted with the selftests.
-check: tree apply-check overlay-check series
-	for a in $(ARCHS); do \
-		$(MAKE) --no-print-directory ARCH=$$a build-base build-patched || exit 1; \
+# Everything CI runs, stage by stage, each with a progress line: the
+# overlay, the exported series, the companion patches, then baseline and
+# patched kernels of every architecture in ARCHS booted with the
+# selftests.  The QEMU runs of an architecture go on while the next one
+# builds.  The series is exported by a stand-in identity, to its own folder.
+ifndef CHECK_T0
+CHECK_T0 := $(shell date +%s)
+endif
+export CHECK_T0
+STAGE := harness/stage.sh
+COMPANIONS := $(notdir $(wildcard companion/*))
+
+check:
+	@$(STAGE) tree $(MAKE) --no-print-directory tree
+	@$(STAGE) apply-check $(MAKE) --no-print-directory apply-check
+	@$(STAGE) overlay-check $(MAKE) --no-print-directory overlay-check
+	@$(STAGE) series $(MAKE) --no-print-directory series SERIES=$(B)/check-series \
+		NAME='Series Check' EMAIL=series-check@example.invalid
+	@for p in $(COMPANIONS); do \
+		$(STAGE) $$p harness/companion.sh $$p check $(B)/companion/$$p || exit 1; \
 	done
+	@mkdir -p $(LOG); rm -f $(LOG)/*.totals; \
 	for a in $(ARCHS); do \
-		$(MAKE) --no-print-directory -k ARCH=$$a run-base run-patched || true; \
-	done
-	harness/summary.sh $(foreach a,$(ARCHS),$(LOG)/$(a)-base.log $(LOG)/$(a)-patched.log)
+		$(STAGE) "build $$a" $(MAKE) --no-print-directory ARCH=$$a \
+			build-base build-patched || exit 1; \
+		wait; \
+		$(STAGE) "run $$a" bash -c "$(MAKE) --no-print-directory -k \
+			ARCH=$$a run-base run-patched > $(LOG)/$$a-check.out 2>&1" & \
+	done; \
+	wait
+	@for a in $(ARCHS); do cat $(LOG)/$$a-check.out; done
+	@$(STAGE) summary harness/summary.sh \
+		$(foreach a,$(ARCHS),$(LOG)/$(a)-base.log $(LOG)/$(a)-patched.log)
 
 deps:
 	harness/deps.sh $(DEPS)
@@ -85,7 +108,10 @@ apply:
 apply-check: tree
 	rm -rf $(B)/apply-check
 	git -C $(BASE) worktree prune
-	git -C $(BASE) worktree add -q --detach $(abspath $(B)/apply-check) base
+	git -C $(BASE) worktree add -q --no-checkout --detach $(abspath $(B)/apply-check) base
+	git -C $(B)/apply-check sparse-checkout set --no-cone \
+		/Makefile '/arch/*/Makefile' /scripts/ $$(git -C $(TREE) diff --name-only base series | sed 's|^|/|')
+	git -C $(B)/apply-check checkout -q
 	harness/apply.sh $(B)/apply-check
 	git -C $(B)/apply-check add -A -f
 	git -C $(B)/apply-check diff --cached --quiet series || \
@@ -101,8 +127,9 @@ overlay-check: tree
 	cd $(B)/overlay-check && for f in $$(find . -type f ! -name series); do \
 		cmp $$f $(CURDIR)/$$f || { echo "overlay-check: $$f differs" >&2; exit 1; }; done
 
+SERIES ?= $(B)/series
 series: tree
-	harness/export.sh $(TREE) $(B)/series
+	NAME='$(NAME)' EMAIL='$(EMAIL)' harness/export.sh $(TREE) $(SERIES)
 
 build-base build-patched: build-%: base
 	harness/build.sh $(ARCH) $(src_$*) $(call obj,$*) $(selftests_$*)

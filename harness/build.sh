@@ -33,7 +33,8 @@ if [ ! -f "$obj/.config" ] || [ "$(cat $frags | md5sum)" != "$(cat "$stamp" 2>/d
 	cat $frags | md5sum > "$stamp"
 fi
 
-export CCACHE_BASEDIR=$(dirname "$src") CCACHE_NOHASHDIR=1
+# Depend mode: a miss does not run the preprocessor a second time.
+export CCACHE_BASEDIR=$(dirname "$src") CCACHE_NOHASHDIR=1 CCACHE_DEPEND=1
 kmake olddefconfig
 kmake
 kmake headers

@@ -15,16 +15,8 @@ cross=$1 out=$(realpath -m "$2")
 
 src=$top/build/busybox-src
 if [ ! -d "$src/tree" ]; then
-	# Debian's deb-src index, in a private apt state: the machine's
-	# sources list only has binary packages.
 	rm -rf "$src"
-	mkdir -p "$src/apt/lists/partial" "$src/dl"
-	sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources \
-		> "$src/apt/src.sources"
-	apt=(-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$src/apt"
-	     -o Dir::State::Lists="$src/apt/lists")
-	apt-get "${apt[@]}" update -q >&2
-	(cd "$src/dl" && apt-get "${apt[@]}" source --download-only -q busybox >&2)
+	"$top/harness/debsrc.sh" busybox "$src/dl"
 	mkdir -p "$src/tree"
 	tar -C "$src/tree" --strip-components=1 -xf "$src"/dl/busybox_*.orig.tar.*
 fi
