@@ -18,7 +18,7 @@ obj=$(realpath "$3")
 
 kmake() {
 	make -C "$src" O="$obj" ARCH="$KARCH" CROSS_COMPILE="$CROSS" \
-		CC="ccache ${CROSS}gcc" -j"$(nproc)" -s "$@"
+		CC="ccache ${CROSS}gcc" -j"$(($(nproc) + 1))" -s "$@"
 }
 
 frags="$top/harness/config/common.config $top/harness/config/$1.config"
