@@ -83,10 +83,10 @@ check:
 		k=patched; \
 		case " $(BASE_ARCHS) " in *" $$a "*) k="base patched";; esac; \
 		$(STAGE) "build $$a ($$k)" $(MAKE) --no-print-directory ARCH=$$a \
-			$$(for i in $$k; do echo build-$$i; done) || exit 1; \
+			$$(printf 'build-%s ' $$k) || exit 1; \
 		wait; \
 		$(STAGE) "run $$a ($$k)" bash -c "$(MAKE) --no-print-directory -k ARCH=$$a \
-			$$(for i in $$k; do echo run-$$i; done) > $(LOG)/$$a-check.out 2>&1" & \
+			$$(printf 'run-%s ' $$k) > $(LOG)/$$a-check.out 2>&1" & \
 	done; \
 	wait
 	@cat $(LOG)/*-check.out
