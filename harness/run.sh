@@ -56,3 +56,6 @@ if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 	exit 1
 fi
 [ "$rc" = 0 ] || { echo "run: QEMU failed ($rc), console in $log" >&2; exit 1; }
+# Races are only tested if both CPUs came up.
+grep -q '^cpus online: 0-1' "$log" ||
+	{ echo "run: the guest did not bring up 2 CPUs, console in $log" >&2; exit 1; }

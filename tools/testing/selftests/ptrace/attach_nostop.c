@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include <linux/futex.h>
+#include <linux/io_uring.h>
 /* Not <sys/ptrace.h>: glibc's copy of the constants clashes with the uapi. */
 #include <linux/ptrace.h>
 
@@ -58,6 +59,7 @@
 #endif
 
 /* include/linux/sched.h; shown in the flags field of /proc/PID/stat */
+#define PF_USER_WORKER		0x00004000
 #define PF_KTHREAD		0x00200000
 
 /* A flag bit of PTRACE_ATTACH_NOSTOP that is not defined. */
@@ -1755,11 +1757,12 @@ TEST_F(nostop, unknown_flag_einval)
 	EXPECT_EQ(1, nostop(self->pid, 0, 0));
 }
 
-/* -EINVAL, where PTRACE_SEIZE says -EIO; nothing attached. */
-TEST_F(nostop, unknown_option_einval)
+/* -EIO, as PTRACE_SEIZE says; nothing attached. */
+TEST_F(nostop, unknown_option_eio)
 {
 	start(_metadata, self, body_idle, true);
-	EXPECT_EQ(-EINVAL, nostop(self->pid, 0, BAD_OPTION));
+	EXPECT_EQ(-EIO, nostop(self->pid, 0, BAD_OPTION));
+	EXPECT_EQ(-EIO, ptrace_err(PTRACE_SEIZE, self->pid, 0, BAD_OPTION));
 	EXPECT_EQ(0, tracer_of(self->pid, self->pid));
 	EXPECT_EQ(1, nostop(self->pid, 0, 0));
 }
@@ -1768,6 +1771,58 @@ TEST_F(nostop, self_eperm)
 {
 	EXPECT_EQ(-EPERM, nostop(getpid(), 0, 0));
 	EXPECT_EQ(-EPERM, nostop(getpid(), PTRACE_NOSTOP_THREAD_GROUP, 0));
+}
+
+/*
+ * Start io_uring's SQPOLL thread, a user worker in our thread group, report
+ * io_uring_setup()'s -errno (0 if it worked) and wait for the go.
+ */
+static void body_sqpoll(const struct chan *c)
+{
+	struct io_uring_params p;
+	long fd;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_SQPOLL;
+	p.sq_thread_idle = 60 * 1000;
+	fd = syscall(__NR_io_uring_setup, 4, &p);
+	say_int(c, fd < 0 ? -errno : 0);
+	hear(c);
+	_exit(0);
+}
+
+/*
+ * A user worker never returns to user mode, so it would never take a stop:
+ * a group attach leaves it out, and does not count it.  It can still be
+ * attached on its own, as PTRACE_SEIZE may.
+ */
+TEST_F(nostop, group_skips_user_workers)
+{
+	unsigned long flags = 0;
+	pid_t tids[4], worker;
+	char state;
+	int err = 1;
+
+	start(_metadata, self, body_sqpoll, false);
+	read_report(_metadata, self->report[0], &err, sizeof(err),
+		    "io_uring_setup");
+	if (err)
+		SKIP(return, "no SQPOLL io_uring: %s", strerror(-err));
+	ASSERT_EQ(2, list_tasks(self->pid, tids, 4));
+	worker = tids[0] == self->pid ? tids[1] : tids[0];
+	ASSERT_TRUE(proc_stat(worker, &state, &flags));
+	ASSERT_TRUE(flags & PF_USER_WORKER) {
+		TH_LOG("thread %d, flags %#lx: not the SQPOLL worker",
+		       worker, flags);
+	}
+
+	EXPECT_EQ(1, nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP, 0));
+	EXPECT_EQ(getpid(), tracer_of(self->pid, self->pid));
+	EXPECT_EQ(0, tracer_of(self->pid, worker));
+
+	ASSERT_EQ(1, nostop(worker, 0, 0));
+	EXPECT_EQ(getpid(), tracer_of(self->pid, worker));
+	expect_no_report(_metadata, -1, "after the attach");
 }
 
 static void *thread_park(void *arg)
@@ -2043,24 +2098,40 @@ static void stop_untraced(struct __test_metadata *_metadata, pid_t pid)
 }
 
 /*
- * A stopped process stays in its job-control stop ('T', not the 't' of a
- * ptrace stop), nothing is reported, and PTRACE_INTERRUPT turns it into a
- * seized-style group stop.
+ * A job-stopped process is moved, as PTRACE_SEIZE moves it, from its
+ * job-control stop ('T') to the group-stop trap ('t'), reported once, that
+ * PTRACE_LISTEN accepts: no tracee is left in TASK_STOPPED.
  */
-TEST_F(nostop, job_stopped_stays_stopped)
+TEST_F(nostop, job_stopped_like_seize)
 {
 	start(_metadata, self, body_echo, true);
 	stop_untraced(_metadata, self->pid);
 	ASSERT_EQ(1, nostop(self->pid, 0, 0));
-	EXPECT_EQ('T', proc_state(self->pid));
-	expect_attached_running(_metadata, self->pid);
-	ASSERT_EQ(0, ptrace_err(PTRACE_INTERRUPT, self->pid, 0, 0));
 	wait_stop(_metadata, self->pid, EVENT_STOP_OF(SIGSTOP), "group stop");
 	EXPECT_EQ('t', proc_state(self->pid));
+	expect_no_report(_metadata, self->pid, "reported once");
 	EXPECT_EQ(0, ptrace_err(PTRACE_LISTEN, self->pid, 0, 0));
 }
 
-/* SIGCONT resumes it; the seized-style notification trap follows. */
+/* Every thread of a job-stopped group, in one call. */
+TEST_F(nostop, job_stopped_group_like_seize)
+{
+	pid_t tids[4];
+	int i;
+
+	if (!start_threads(_metadata, self, 4, false, tids))
+		return;
+	stop_untraced(_metadata, self->pid);
+	ASSERT_EQ(4, nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP, 0));
+	for (i = 0; i < 4; i++) {
+		wait_stop(_metadata, tids[i], EVENT_STOP_OF(SIGSTOP),
+			  "group stop of a thread");
+		EXPECT_EQ('t', proc_state(tids[i]));
+	}
+	expect_no_report(_metadata, -1, "reported once");
+}
+
+/* SIGCONT resumes it, as a seized tracee; the notification trap follows. */
 TEST_F(nostop, job_stopped_sigcont_resumes)
 {
 	char msg = 0;
@@ -2068,7 +2139,8 @@ TEST_F(nostop, job_stopped_sigcont_resumes)
 	start(_metadata, self, body_echo, true);
 	stop_untraced(_metadata, self->pid);
 	ASSERT_EQ(1, nostop(self->pid, 0, 0));
-	EXPECT_EQ('T', proc_state(self->pid));
+	wait_stop(_metadata, self->pid, EVENT_STOP_OF(SIGSTOP), "group stop");
+	ASSERT_EQ(0, ptrace_err(PTRACE_LISTEN, self->pid, 0, 0));
 	ASSERT_EQ(0, kill(self->pid, SIGCONT));
 	continue_after_sigcont(_metadata, self->pid);
 	send_go(_metadata, self->go[1]);
@@ -2080,33 +2152,31 @@ TEST_F(nostop, job_stopped_sigcont_resumes)
 /* --- exec() --- */
 
 /*
- * Whether @pid waits in de_thread().  wchan names de_thread(), or
- * begin_new_exec() where it is inlined; it is "0" for a running task and
- * without CONFIG_KALLSYMS.  Then settle for state D: after its 'r' the
- * tracee only execs, so D is most likely that wait, and if not, the test
- * accepts an attach before the exec too.  (/proc/PID/syscall would block
- * on cred_guard_mutex.)
+ * Whether @pid waits in de_thread(): its wchan names de_thread(), or
+ * begin_new_exec() where it is inlined.  That needs CONFIG_KALLSYMS;
+ * wchan is "0" while the task runs.  (/proc/PID/syscall would block on
+ * cred_guard_mutex.)
  */
-static bool exec_stuck(pid_t pid)
+static bool exec_stuck(pid_t pid, char *wchan, size_t size)
 {
-	char path[64], buf[128];
+	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
-	if (read_proc(path, buf, sizeof(buf)) > 0 && strcmp(buf, "0"))
-		return strstr(buf, "de_thread") ||
-		       strstr(buf, "begin_new_exec");
-	return proc_state(pid) == 'D';
+	if (read_proc(path, wchan, size) <= 0)
+		snprintf(wchan, size, "(unreadable)");
+	return strstr(wchan, "de_thread") || strstr(wchan, "begin_new_exec");
 }
 
 /*
  * The tracee's exec waits in de_thread(), holding cred_guard_mutex, for
  * us to reap its traced zombie thread.  A call that waited for the mutex
- * would never return; it must fail with -EAGAIN instead (or succeed, had
- * the exec not begun), and succeed once the exec is over.
+ * would never return; it must fail with -EAGAIN instead, at once, and
+ * succeed once the exec is over.
  */
 TEST_F_TIMEOUT(nostop, exec_in_de_thread_no_hang, 20)
 {
 	long long deadline, before, after;
+	char wchan[128] = "";
 	int status = 0;
 	char msg = 0;
 	long first;
@@ -2114,16 +2184,25 @@ TEST_F_TIMEOUT(nostop, exec_in_de_thread_no_hang, 20)
 
 	start(_metadata, self, body_exec_after_traced_thread, true);
 	deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
-	while (!exec_stuck(self->pid) && now_ns() < deadline)
+	while (!exec_stuck(self->pid, wchan, sizeof(wchan)) &&
+	       now_ns() < deadline)
 		sched_yield();
+	ASSERT_TRUE(exec_stuck(self->pid, wchan, sizeof(wchan))) {
+		TH_LOG("the exec does not wait in de_thread(): wchan %s, state %c",
+		       wchan, proc_state(self->pid));
+	}
 
 	before = now_ns();
 	first = nostop(self->pid, 0, 0);
 	after = now_ns();
-	ASSERT_TRUE(first == 1 || first == -EAGAIN) {
+	ASSERT_EQ(-EAGAIN, first) {
 		TH_LOG("PTRACE_ATTACH_NOSTOP during exec: %ld", first);
 	}
 	EXPECT_GT(2 * NSEC_PER_SEC, after - before);
+	/* Still there: the failed call did not disturb the exec. */
+	EXPECT_TRUE(exec_stuck(self->pid, wchan, sizeof(wchan))) {
+		TH_LOG("wchan %s after the call", wchan);
+	}
 
 	/* reap the zombie thread: de_thread() and the exec go on */
 	tid = wait_for(-1, &status, 0);
@@ -2135,11 +2214,46 @@ TEST_F_TIMEOUT(nostop, exec_in_de_thread_no_hang, 20)
 	read_report(_metadata, self->report[0], &msg, 1, "exec done");
 	ASSERT_EQ('e', msg);
 
-	/* attached now, or already before the exec */
-	EXPECT_EQ(first == -EAGAIN ? 1 : -EPERM, nostop(self->pid, 0, 0));
+	ASSERT_EQ(1, nostop(self->pid, 0, 0));
 	expect_attached_running(_metadata, self->pid);
 	send_go(_metadata, self->go[1]);
 	wait_exit(_metadata, self->pid, 0, "exec'd tracee");
+}
+
+/*
+ * Permission comes first: a caller that may not trace the target gets
+ * EPERM, not the EAGAIN that would tell it the target is in execve().
+ */
+TEST_F_TIMEOUT(nostop, exec_in_de_thread_other_uid_eperm, 20)
+{
+	int single = 1, group = 1;
+	char wchan[128] = "";
+	long long deadline;
+
+	if (geteuid())
+		SKIP(return, "must be root to run a tracer as another uid");
+	start(_metadata, self, body_exec_after_traced_thread, true);
+	deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
+	while (!exec_stuck(self->pid, wchan, sizeof(wchan)) &&
+	       now_ns() < deadline)
+		sched_yield();
+	ASSERT_TRUE(exec_stuck(self->pid, wchan, sizeof(wchan))) {
+		TH_LOG("the exec does not wait in de_thread(): wchan %s", wchan);
+	}
+
+	helper_target = self->pid;
+	self->helper = spawn(body_unpriv_nostop, self->hgo, self->hreport);
+	ASSERT_LT(0, self->helper);
+	read_report(_metadata, self->hreport[0], &single, sizeof(single),
+		    "unprivileged attach");
+	if (single == PRIV_DROP_FAILED)
+		SKIP(return, "cannot switch to uid %d", NOBODY_ID);
+	read_report(_metadata, self->hreport[0], &group, sizeof(group),
+		    "unprivileged group attach");
+	EXPECT_EQ(-EPERM, single);
+	EXPECT_EQ(-EPERM, group);
+	/* we may trace it: for us the exec is what fails the call */
+	EXPECT_EQ(-EAGAIN, nostop(self->pid, 0, 0));
 }
 
 int main(int argc, char **argv)

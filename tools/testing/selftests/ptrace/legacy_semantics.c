@@ -42,6 +42,14 @@
 /* include/linux/sched.h; shown in the flags field of /proc/PID/stat */
 #define PF_KTHREAD		0x00200000
 
+/* include/uapi/linux/sched.h, for libcs that do not define them */
+#ifndef CLONE_PTRACE
+#define CLONE_PTRACE		0x00002000
+#endif
+#ifndef CLONE_UNTRACED
+#define CLONE_UNTRACED		0x00800000
+#endif
+
 /*
  * An architecture-independent request number (0x4200-0x42ff) that no
  * architecture's arch_ptrace() handles in 6.12.
@@ -93,6 +101,9 @@ static unsigned long legacy_word = 0x1ea9ac1e;
 /* Filled in by the tracer before fork() for helpers that need a target. */
 static pid_t helper_target;
 static unsigned long helper_options;
+
+/* Filled in by the tracer before fork() for body_raw_clone_on_go(). */
+static unsigned long clone_flags_on_go;
 
 static long sys_ptrace(long request, pid_t pid, unsigned long addr,
 		       unsigned long data)
@@ -414,6 +425,123 @@ static void body_vfork_on_go(const struct chan *c)
 	say_int(c, child);
 	hear(c);
 	_exit(0);
+}
+
+/*
+ * After a go, clone() with clone_flags_on_go, as fork() does (no new stack,
+ * no CLONE_VM); report the child's pid.  The child exits 7 at once, but an
+ * untraced one lives as long as we do: its exit would stop us with SIGCHLD.
+ */
+static void body_raw_clone_on_go(const struct chan *c)
+{
+	pid_t parent = getpid();
+	long child;
+
+	say(c, 'r');
+	hear(c);
+	child = syscall(__NR_clone, clone_flags_on_go | SIGCHLD, 0, 0, 0, 0);
+	if (child == 0) {
+		if (clone_flags_on_go & CLONE_UNTRACED) {
+			/* Hold no pipe of the test runner, and die with us. */
+			close(STDOUT_FILENO);
+			close(STDERR_FILENO);
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			if (getppid() != parent)
+				_exit(0);
+			for (;;)
+				pause();
+		}
+		_exit(7);
+	}
+	say_int(c, child);
+	hear(c);
+	_exit(0);
+}
+
+/* After a go, fork a child that forks a grandchild; both exit 0. */
+static void body_fork_twice_on_go(const struct chan *c)
+{
+	pid_t child;
+
+	say(c, 'r');
+	hear(c);
+	child = fork();
+	if (child == 0) {
+		pid_t grandchild = fork();
+
+		if (grandchild == 0)
+			_exit(0);
+		_exit(grandchild > 0 && waitpid(grandchild, NULL, 0) ==
+		      grandchild ? 0 : TRACEE_SETUP_FAILED);
+	}
+	say_int(c, child);
+	hear(c);
+	_exit(0);
+}
+
+static void *thread_pause(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* Two threads: the second pauses; the first echoes every go. */
+static void body_two_threads_echo(const struct chan *c)
+{
+	pthread_t thread;
+
+	if (pthread_create(&thread, NULL, thread_pause, NULL))
+		_exit(TRACEE_SETUP_FAILED);
+	say(c, 'r');
+	for (;;) {
+		hear(c);
+		say(c, 'a');
+	}
+}
+
+/*
+ * A second tracer that seizes every thread of helper_target, reports 0 or
+ * -errno, then stays out of the way as a debugger does: it passes signals
+ * on, keeps group stops with PTRACE_LISTEN and resumes the other traps.
+ * Any other stop makes it exit TRACEE_SETUP_FAILED.
+ */
+static void body_transparent_tracer(const struct chan *c)
+{
+	struct dirent *de;
+	char path[64];
+	int status, err = -ENOENT;
+	pid_t tid;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", helper_target);
+	dir = opendir(path);
+	while (dir && (de = readdir(dir))) {
+		tid = strtol(de->d_name, NULL, 10);
+		if (tid > 0)
+			err = ptrace_err(PTRACE_SEIZE, tid, 0, 0);
+		if (err && err != -ENOENT)
+			break;
+	}
+	if (dir)
+		closedir(dir);
+	say_int(c, err);
+	for (;;) {
+		tid = wait_for(-1, &status, 0);
+		if (tid < 0)
+			_exit(0);
+		if (!WIFSTOPPED(status))
+			continue;
+		if (status >> 8 == EVENT_STOP_OF(SIGTRAP))
+			ptrace_err(PTRACE_CONT, tid, 0, 0);
+		else if (status >> 16 == PTRACE_EVENT_STOP)
+			ptrace_err(PTRACE_LISTEN, tid, 0, 0);
+		else if (status >> 8 == WSTOPSIG(status))
+			ptrace_err(PTRACE_CONT, tid, 0, WSTOPSIG(status));
+		else
+			_exit(TRACEE_SETUP_FAILED);
+	}
 }
 
 /* A second tracer: seize helper_target, report -errno, stay around. */
@@ -1525,6 +1653,298 @@ TEST_F(tracee, group_stop_seized_siginfo)
 	EXPECT_EQ(SIGSTOP, si.si_signo);
 	EXPECT_EQ(EVENT_STOP_OF(SIGSTOP), si.si_code);
 	EXPECT_EQ(self->pid, si.si_pid);
+}
+
+/* --- Job control --- */
+
+/* SIGSTOP @pid, untraced, and take its job control stop as its parent. */
+static void job_stop(struct __test_metadata *_metadata, pid_t pid)
+{
+	int status = 0;
+
+	ASSERT_EQ(0, kill(pid, SIGSTOP));
+	ASSERT_EQ(pid, wait_for(pid, &status, WUNTRACED));
+	ASSERT_TRUE(WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP) {
+		TH_LOG("status %#x is not the SIGSTOP stop", status);
+	}
+	ASSERT_EQ('T', proc_state(pid));
+}
+
+/*
+ * ptrace_set_stopped(): a task in a group stop is moved to TRACED, where
+ * it reports the group stop (no siginfo), then the SIGSTOP that
+ * PTRACE_ATTACH queued (SI_KERNEL).
+ */
+TEST_F(tracee, attach_job_stopped)
+{
+	siginfo_t si;
+
+	start(_metadata, self, body_idle, true);
+	job_stop(_metadata, self->pid);
+	ASSERT_EQ(0, ptrace_err(PTRACE_ATTACH, self->pid, 0, 0));
+	wait_stop(_metadata, self->pid, SIGSTOP, "group stop, attached");
+	EXPECT_EQ('t', proc_state(self->pid));
+	EXPECT_EQ(-EINVAL, ptrace_err(PTRACE_GETSIGINFO, self->pid, 0,
+				      (unsigned long)&si));
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, self->pid, 0, 0));
+	wait_stop(_metadata, self->pid, SIGSTOP, "SIGSTOP of the attach");
+	get_siginfo(_metadata, self->pid, &si);
+	EXPECT_EQ(SI_KERNEL, si.si_code);
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, self->pid, 0, 0));
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, self->pid, 0, "resumed tracee");
+}
+
+/* The same for PTRACE_SEIZE: no SIGSTOP, the group stop as a trap. */
+TEST_F(tracee, seize_job_stopped)
+{
+	siginfo_t si;
+
+	start(_metadata, self, body_idle, true);
+	job_stop(_metadata, self->pid);
+	ASSERT_EQ(0, ptrace_err(PTRACE_SEIZE, self->pid, 0, 0));
+	wait_stop(_metadata, self->pid, EVENT_STOP_OF(SIGSTOP),
+		  "group stop, seized");
+	EXPECT_EQ('t', proc_state(self->pid));
+	get_siginfo(_metadata, self->pid, &si);
+	EXPECT_EQ(EVENT_STOP_OF(SIGSTOP), si.si_code);
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, self->pid, 0, 0));
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, self->pid, 0, "resumed tracee");
+}
+
+/*
+ * prepare_signal(SIGCONT): a seized tracee gets JOBCTL_TRAP_NOTIFY and a
+ * wake-up, so even a running one, in no group stop, traps with
+ * PTRACE_EVENT_STOP and SIGTRAP; then SIGCONT itself has its ordinary
+ * signal-delivery-stop.  The read() it interrupted is restarted.
+ */
+TEST_F(tracee, sigcont_running_seized_traps)
+{
+	start(_metadata, self, body_read_once, true);
+	ASSERT_EQ(0, ptrace_err(PTRACE_SEIZE, self->pid, 0, 0));
+	ASSERT_EQ(0, kill(self->pid, SIGCONT));
+	wait_stop(_metadata, self->pid, EVENT_STOP_OF(SIGTRAP),
+		  "SIGCONT notification trap");
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, self->pid, 0, 0));
+	wait_stop(_metadata, self->pid, SIGCONT, "SIGCONT delivery");
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, self->pid, 0, 0));
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, self->pid, 0, "read() restarted");
+}
+
+/* A trapped seized tracee stays in its trap; the notification follows. */
+TEST_F(tracee, sigcont_trapped_seized_retraps_after_cont)
+{
+	start(_metadata, self, body_read_once, true);
+	seize_interrupted(_metadata, self->pid, 0);
+	ASSERT_EQ(0, kill(self->pid, SIGCONT));
+	expect_no_report(_metadata, self->pid, "SIGCONT during the trap");
+	EXPECT_EQ('t', proc_state(self->pid));
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, self->pid, 0, 0));
+	wait_stop(_metadata, self->pid, EVENT_STOP_OF(SIGTRAP),
+		  "SIGCONT notification trap");
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, self->pid, 0, 0));
+	wait_stop(_metadata, self->pid, SIGCONT, "SIGCONT delivery");
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, self->pid, 0, 0));
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, self->pid, 0, "read() restarted");
+}
+
+/*
+ * do_notify_parent_cldstop(): the real parent of a traced process sees
+ * its group stop complete, then its continuation, through waitpid() with
+ * WUNTRACED and WCONTINUED, as if it were untraced: ptrace_stop() tells it
+ * once every thread has stopped, and wait_task_stopped() reports the
+ * group stop while the threads are in TASK_TRACED.
+ */
+TEST_F(tracee, group_stop_real_parent_view)
+{
+	int status = 0, seized = 1;
+	char msg = 0;
+
+	start(_metadata, self, body_two_threads_echo, true);
+	helper_target = self->pid;
+	self->other = spawn(body_transparent_tracer, self->go, self->report);
+	ASSERT_LT(0, self->other);
+	read_report(_metadata, self->report[0], &seized, sizeof(seized),
+		    "helper's seize");
+	ASSERT_EQ(0, seized);
+
+	ASSERT_EQ(0, kill(self->pid, SIGSTOP));
+	ASSERT_EQ(self->pid, wait_for(self->pid, &status, WUNTRACED));
+	ASSERT_TRUE(WIFSTOPPED(status)) {
+		TH_LOG("status %#x is not a stop", status);
+	}
+	EXPECT_EQ(SIGSTOP, WSTOPSIG(status));
+	EXPECT_EQ(0, wait_for(self->pid, &status, WUNTRACED | WNOHANG));
+
+	ASSERT_EQ(0, kill(self->pid, SIGCONT));
+	ASSERT_EQ(self->pid, wait_for(self->pid, &status, WCONTINUED));
+	EXPECT_TRUE(WIFCONTINUED(status)) {
+		TH_LOG("status %#x", status);
+	}
+
+	/* it runs again, still traced, and the helper saw nothing odd */
+	send_go(_metadata, self->go[1]);
+	read_report(_metadata, self->report[0], &msg, 1, "echo");
+	EXPECT_EQ('a', msg);
+	EXPECT_EQ(0, wait_for(self->other, &status, WNOHANG));
+}
+
+/* --- Inheritance --- */
+
+/*
+ * @pid, just resumed, runs to its exit with @code; on the way it may only
+ * stop for the SIGCHLD of a child that exited, which is passed on.
+ */
+static void run_to_exit(struct __test_metadata *_metadata, pid_t pid,
+			int code, const char *what)
+{
+	int status = 0, stops;
+
+	for (stops = 0;; stops++) {
+		ASSERT_EQ(pid, wait_for(pid, &status, 0)) {
+			TH_LOG("%s: waitpid: %m", what);
+		}
+		if (!WIFSTOPPED(status))
+			break;
+		ASSERT_EQ(SIGCHLD, status >> 8) {
+			TH_LOG("%s: status %#x", what, status);
+		}
+		ASSERT_GT(4, stops);
+		ASSERT_EQ(0, ptrace_err(PTRACE_CONT, pid, 0, SIGCHLD));
+	}
+	ASSERT_TRUE(WIFEXITED(status)) {
+		TH_LOG("%s: status %#x is not an exit", what, status);
+	}
+	EXPECT_EQ(code, WEXITSTATUS(status));
+}
+
+/*
+ * PTRACE_O_TRACEFORK: the child is traced with the same options, so its
+ * own fork reports PTRACE_EVENT_FORK too; each new task starts with the
+ * PTRACE_EVENT_STOP of a seized tracee.
+ */
+TEST_F(tracee, tracefork_inherited)
+{
+	unsigned long child, grandchild;
+	int reported = 0;
+
+	start(_metadata, self, body_fork_twice_on_go, true);
+	ASSERT_EQ(0, ptrace_err(PTRACE_SEIZE, self->pid, 0,
+				PTRACE_O_TRACEFORK));
+	send_go(_metadata, self->go[1]);
+	wait_stop(_metadata, self->pid, EVENT_TRAP(PTRACE_EVENT_FORK),
+		  "fork event");
+	child = event_msg(_metadata, self->pid);
+	self->other = child;
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, self->pid, 0, 0));
+	read_report(_metadata, self->report[0], &reported, sizeof(reported),
+		    "fork() result");
+	EXPECT_EQ((unsigned long)reported, child);
+
+	wait_stop(_metadata, child, EVENT_STOP_OF(SIGTRAP), "forked child");
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, child, 0, 0));
+	wait_stop(_metadata, child, EVENT_TRAP(PTRACE_EVENT_FORK),
+		  "the child's fork event");
+	grandchild = event_msg(_metadata, child);
+	wait_stop(_metadata, grandchild, EVENT_STOP_OF(SIGTRAP),
+		  "forked grandchild");
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, grandchild, 0, 0));
+	wait_exit(_metadata, grandchild, 0, "grandchild");
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, child, 0, 0));
+	run_to_exit(_metadata, child, 0, "child");
+	send_go(_metadata, self->go[1]);
+	run_to_exit(_metadata, self->pid, 0, "tracee");
+}
+
+/* kernel_clone(): CLONE_UNTRACED beats PTRACE_O_TRACEFORK: no event. */
+TEST_F(tracee, clone_untraced_no_event)
+{
+	int child = 0;
+
+	clone_flags_on_go = CLONE_UNTRACED;
+	start(_metadata, self, body_raw_clone_on_go, true);
+	ASSERT_EQ(0, ptrace_err(PTRACE_SEIZE, self->pid, 0,
+				PTRACE_O_TRACEFORK));
+	send_go(_metadata, self->go[1]);
+	read_report(_metadata, self->report[0], &child, sizeof(child),
+		    "clone() result");
+	ASSERT_LT(0, child);
+	/* a fork event stop would have come before the report */
+	expect_no_report(_metadata, self->pid, "after clone(CLONE_UNTRACED)");
+	/* and the child is not ours to wait for */
+	EXPECT_EQ(-1, waitpid(child, NULL, WNOHANG | __WALL));
+	EXPECT_EQ(ECHILD, errno);
+}
+
+/* ptrace_init_task(): CLONE_PTRACE traces the child without an option. */
+TEST_F(tracee, clone_ptrace_seized_child_event_stop)
+{
+	int child = 0;
+
+	clone_flags_on_go = CLONE_PTRACE;
+	start(_metadata, self, body_raw_clone_on_go, true);
+	ASSERT_EQ(0, ptrace_err(PTRACE_SEIZE, self->pid, 0, 0));
+	send_go(_metadata, self->go[1]);
+	read_report(_metadata, self->report[0], &child, sizeof(child),
+		    "clone() result");
+	ASSERT_LT(0, child);
+	self->other = child;
+	expect_no_report(_metadata, self->pid, "no event without an option");
+	wait_stop(_metadata, child, EVENT_STOP_OF(SIGTRAP), "CLONE_PTRACE child");
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, child, 0, 0));
+	wait_exit(_metadata, child, 7, "CLONE_PTRACE child");
+}
+
+/* The same under PTRACE_ATTACH: the child starts with a SIGSTOP. */
+TEST_F(tracee, clone_ptrace_attached_child_sigstop)
+{
+	int child = 0;
+
+	clone_flags_on_go = CLONE_PTRACE;
+	start(_metadata, self, body_raw_clone_on_go, true);
+	attach_stopped(_metadata, self->pid);
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, self->pid, 0, 0));
+	send_go(_metadata, self->go[1]);
+	read_report(_metadata, self->report[0], &child, sizeof(child),
+		    "clone() result");
+	ASSERT_LT(0, child);
+	self->other = child;
+	wait_stop(_metadata, child, SIGSTOP, "CLONE_PTRACE child");
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, child, 0, 0));
+	wait_exit(_metadata, child, 7, "CLONE_PTRACE child");
+}
+
+/* --- Signal injection --- */
+
+/*
+ * ptrace_event() ignores what ptrace_notify() returns: the signal given
+ * to PTRACE_CONT at an event stop is dropped, SIGTERM does not kill.
+ */
+TEST_F(tracee, event_stop_signal_injection_ignored)
+{
+	unsigned long child;
+	int reported = 0;
+
+	start(_metadata, self, body_fork_on_go, true);
+	ASSERT_EQ(0, ptrace_err(PTRACE_SEIZE, self->pid, 0,
+				PTRACE_O_TRACEFORK));
+	send_go(_metadata, self->go[1]);
+	wait_stop(_metadata, self->pid, EVENT_TRAP(PTRACE_EVENT_FORK),
+		  "fork event");
+	child = event_msg(_metadata, self->pid);
+	self->other = child;
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, self->pid, 0, SIGTERM));
+	read_report(_metadata, self->report[0], &reported, sizeof(reported),
+		    "fork() result");
+	EXPECT_EQ((unsigned long)reported, child);
+	wait_stop(_metadata, child, EVENT_STOP_OF(SIGTRAP), "forked child");
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, child, 0, 0));
+	wait_exit(_metadata, child, 0, "forked child");
+	send_go(_metadata, self->go[1]);
+	run_to_exit(_metadata, self->pid, 0, "tracee, SIGTERM dropped");
 }
 
 /* --- Tracer exit --- */

@@ -386,8 +386,8 @@ static void body_seize_and_stay(const struct chan *c)
 
 /*
  * A second tracer that leaves a report pending behind: seize helper_target,
- * trap it with INTERRUPT, PTRACE_REPORT it, exit.  Reports 0, or the step
- * that failed.
+ * which is in a group stop, see its stop, PTRACE_REPORT it, exit.  Reports
+ * 0, or the step that failed.
  */
 static void body_report_and_exit(const struct chan *c)
 {
@@ -396,13 +396,11 @@ static void body_report_and_exit(const struct chan *c)
 
 	if (ptrace_err(PTRACE_SEIZE, pid, 0, 0))
 		step = 1;
-	else if (ptrace_err(PTRACE_INTERRUPT, pid, 0, 0))
-		step = 2;
 	else if (wait_for(pid, &status, 0) != pid || !WIFSTOPPED(status) ||
-		 status >> 8 != EVENT_STOP_OF(SIGTRAP))
-		step = 3;
+		 status >> 8 != EVENT_STOP_OF(SIGSTOP))
+		step = 2;
 	else if (ptrace_err(PTRACE_REPORT, pid, 0, 0))
-		step = 4;
+		step = 3;
 	say_int(c, step);
 	_exit(0);
 }
@@ -1504,6 +1502,32 @@ TEST_F(report, report_while_stopped)
 	wait_exit(_metadata, t->pid, 0, "tracee after the report stop");
 }
 
+/*
+ * Resumed while its group stop is in effect, the tracee reports the stop
+ * signal in its report stop, as in the trap of PTRACE_INTERRUPT.
+ */
+TEST_F(report, group_stop_signal)
+{
+	struct tracee_ctx *t = &self->t;
+
+	start(_metadata, t, body_idle, true);
+	ASSERT_EQ(0, ptrace_err(PTRACE_SEIZE, t->pid, 0, 0));
+	ASSERT_EQ(0, kill(t->pid, SIGSTOP));
+	wait_stop(_metadata, t->pid, SIGSTOP, "SIGSTOP delivery stop");
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, t->pid, 0, SIGSTOP));
+	wait_stop(_metadata, t->pid, EVENT_STOP_OF(SIGSTOP), "group stop");
+
+	ASSERT_EQ(0, ptrace_err(PTRACE_REPORT, t->pid, 0, 0));
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, t->pid, 0, 0));
+	wait_stop(_metadata, t->pid, EVENT_STOP_OF(SIGSTOP), "report stop");
+	EXPECT_EQ(PTRACE_EVENTMSG_REPORT, event_msg(_metadata, t->pid));
+
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, t->pid, 0, 0));
+	ASSERT_EQ(0, ptrace_err(PTRACE_INTERRUPT, t->pid, 0, 0));
+	wait_stop(_metadata, t->pid, EVENT_STOP_OF(SIGSTOP), "interrupt stop");
+	EXPECT_EQ(0UL, event_msg(_metadata, t->pid));
+}
+
 /* The signal in PTRACE_CONT's data at a report stop is not delivered. */
 TEST_F(report, cont_signal_ignored)
 {
@@ -1545,29 +1569,83 @@ TEST_F(report, return_register_writable)
 	wait_exit(_metadata, t->pid, POKED_RET, "read() saw the new value");
 }
 
-/* DETACH cancels a pending report: the tracee runs on, never stops. */
+/* SIGSTOP @pid, untraced, and take its job control stop as its parent. */
+static void job_stop(struct __test_metadata *_metadata, pid_t pid)
+{
+	int status = 0;
+
+	ASSERT_EQ(0, kill(pid, SIGSTOP));
+	ASSERT_EQ(pid, wait_for(pid, &status, WUNTRACED));
+	ASSERT_TRUE(WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP) {
+		TH_LOG("status %#x is not the SIGSTOP stop", status);
+	}
+}
+
+/*
+ * @t->pid is back in its group stop after its tracer detached or died
+ * with a report pending.  It has not been to user mode since, so a report
+ * the kernel failed to cancel is still there: seize it again, end the
+ * group stop, send the go and follow it to its exit.  No report stop may
+ * come on the way, only the traps of SIGCONT.
+ */
+static void reseize_expect_no_report(struct __test_metadata *_metadata,
+				     struct tracee_ctx *t)
+{
+	int status = 0, stops;
+
+	ASSERT_EQ(0, ptrace_err(PTRACE_SEIZE, t->pid, 0, 0)) {
+		TH_LOG("PTRACE_SEIZE again: %m");
+	}
+	wait_stop(_metadata, t->pid, EVENT_STOP_OF(SIGSTOP), "seized again");
+	ASSERT_EQ(0, kill(t->pid, SIGCONT));
+	send_go(_metadata, t->go[1]);
+	for (stops = 0;; stops++) {
+		ASSERT_EQ(0, ptrace_err(PTRACE_CONT, t->pid, 0, 0));
+		ASSERT_EQ(t->pid, wait_for(t->pid, &status, 0));
+		if (!WIFSTOPPED(status))
+			break;
+		ASSERT_FALSE(status >> 16 == PTRACE_EVENT_STOP &&
+			     event_msg(_metadata, t->pid) ==
+			     PTRACE_EVENTMSG_REPORT) {
+			TH_LOG("the report of the previous tracer came");
+		}
+		ASSERT_GT(8, stops) {
+			TH_LOG("still stopping, status %#x", status);
+		}
+	}
+	ASSERT_TRUE(WIFEXITED(status)) {
+		TH_LOG("status %#x is not an exit", status);
+	}
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/*
+ * DETACH cancels a pending report.  The tracee is detached in a group
+ * stop, so it goes back to that stop without passing the return to user
+ * mode where a report left behind would be dropped as untraced: seized
+ * again, it must not take it.
+ */
 TEST_F(report, detach_cancels_pending)
 {
 	struct tracee_ctx *t = &self->t;
 
 	start(_metadata, t, body_idle, true);
-	seize_interrupted(_metadata, t->pid, 0);
+	job_stop(_metadata, t->pid);
+	ASSERT_EQ(0, ptrace_err(PTRACE_SEIZE, t->pid, 0, 0));
+	wait_stop(_metadata, t->pid, EVENT_STOP_OF(SIGSTOP), "seized");
 	ASSERT_EQ(0, ptrace_err(PTRACE_REPORT, t->pid, 0, 0));
 	ASSERT_EQ(0, ptrace_err(PTRACE_DETACH, t->pid, 0, 0));
-	send_go(_metadata, t->go[1]);
-	wait_exit(_metadata, t->pid, 0, "detached tracee");
+	reseize_expect_no_report(_metadata, t);
 }
 
-/*
- * The tracer exits with a report pending: the tracee runs on, and its real
- * parent (this test) sees an exit, no stop.
- */
+/* The tracer exits with a report pending: as above, it is cancelled. */
 TEST_F(report, tracer_exit_cancels_pending)
 {
 	struct tracee_ctx *t = &self->t;
 	int step = -1;
 
 	start(_metadata, t, body_idle, true);
+	job_stop(_metadata, t->pid);
 	helper_target = t->pid;
 	t->other = spawn(body_report_and_exit, t->go, t->report);
 	ASSERT_LT(0, t->other);
@@ -1576,9 +1654,7 @@ TEST_F(report, tracer_exit_cancels_pending)
 		TH_LOG("helper tracer failed at step %d", step);
 	}
 	wait_exit(_metadata, t->other, 0, "helper tracer");
-	expect_no_report(_metadata, t->pid, "tracee of the dead tracer");
-	send_go(_metadata, t->go[1]);
-	wait_exit(_metadata, t->pid, 0, "tracee of the dead tracer");
+	reseize_expect_no_report(_metadata, t);
 }
 
 /* REPORT at the exit event stop: the tracee exits, nothing hangs. */
@@ -2121,6 +2197,44 @@ static int list_threads(pid_t pid, pid_t *tids, int max)
 	}
 	closedir(dir);
 	return n;
+}
+
+/* Start io_uring's SQPOLL thread, report io_uring_setup()'s -errno, wait. */
+static void body_sqpoll(const struct chan *c)
+{
+	struct io_uring_params p;
+	long fd;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_SQPOLL;
+	p.sq_thread_idle = 60 * 1000;
+	fd = syscall(__NR_io_uring_setup, 4, &p);
+	say_int(c, fd < 0 ? -errno : 0);
+	hear(c);
+	_exit(0);
+}
+
+/*
+ * io_uring's SQPOLL thread, a user worker of the tracee, never returns to
+ * user mode: PTRACE_REPORT refuses it rather than leave pending a stop
+ * that would never come.
+ */
+TEST_F(report, user_worker_eperm)
+{
+	struct tracee_ctx *t = &self->t;
+	pid_t worker = 0;
+	int err = 1;
+
+	start(_metadata, t, body_sqpoll, false);
+	read_report(_metadata, t->report[0], &err, sizeof(err),
+		    "io_uring_setup");
+	if (err)
+		SKIP(return, "no SQPOLL io_uring: %s", strerror(-err));
+	ASSERT_EQ(1, list_threads(t->pid, &worker, 1));
+	ASSERT_EQ(0, ptrace_err(PTRACE_SEIZE, worker, 0, 0));
+	EXPECT_EQ(-EPERM, ptrace_err(PTRACE_REPORT, worker, 0, 0));
+	ASSERT_EQ(0, ptrace_err(PTRACE_SEIZE, t->pid, 0, 0));
+	EXPECT_EQ(0, ptrace_err(PTRACE_REPORT, t->pid, 0, 0));
 }
 
 /*
