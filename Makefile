@@ -9,6 +9,7 @@
 #   make series          export the series (format-patch) and checkpatch it
 #   make apply KSRC=dir  apply the overlay to an existing 6.12 tree
 #   make run TESTS=ptrace:legacy_semantics [KIND=base]   run some tests
+#   make debug-check     the selftests on a KASAN + lockdep kernel
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
@@ -38,12 +39,12 @@ BENCH := ptrace/attach_bench,ptrace/report_bench
 
 DEPS := git make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio \
 	xz-utils patch perl python3 python3-ply python3-git rsync ccache \
-	busybox-static qemu-system-x86 \
+	busybox-static qemu-system-x86 gcc-i686-linux-gnu libc6-dev-i386-cross \
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm \
 	gcc-riscv64-linux-gnu libc6-dev-riscv64-cross qemu-system-misc opensbi
 
 .PHONY: all check deps base tree overlay apply apply-check overlay-check \
-	series run bisect-check compile-matrix
+	series run debug-check bisect-check compile-matrix
 
 # The main job: the patched kernel, the ptrace selftests and the
 # benchmarks of the new requests, in QEMU, with a short summary.
@@ -143,6 +144,16 @@ run-base run-patched: run-%:
 	harness/tap.sh $(LOG)/$(ARCH)-$*.log $(ARCH)-$* | tee $(LOG)/$(ARCH)-$*.tap
 
 run: run-$(KIND)
+
+# The selftests on a debug kernel (KASAN, lockdep, hung-task detector):
+# any kernel report fails it.  Not in check: a KASAN kernel builds and
+# runs slowly.
+debug-check: tree
+	EXTRA_CONFIG=$(CURDIR)/harness/config/debug.config \
+		harness/build.sh $(ARCH) $(TREE) $(call obj,debug) --selftests
+	QEMU_TIMEOUT=2400 harness/run.sh $(ARCH) $(call obj,debug) \
+		$(call obj,debug)/kselftest/kselftest_install $(LOG)/$(ARCH)-debug.log $(TESTS)
+	harness/tap.sh $(LOG)/$(ARCH)-debug.log $(ARCH)-debug | tee $(LOG)/$(ARCH)-debug.tap
 
 # Every commit of the series builds (kernel and selftests); not in check.
 bisect-check: tree

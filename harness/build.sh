@@ -6,6 +6,7 @@
 # OBJ/kselftest/kselftest_install).  Incremental.
 #
 # usage: build.sh ARCH SRC OBJ [--selftests]
+# EXTRA_CONFIG: more config fragments, after common and ARCH's.
 set -euo pipefail
 # Called from our Makefile: its command-line variables (ARCH=riscv64) must
 # not reach the kernel's make through MAKEFLAGS.
@@ -21,7 +22,7 @@ kmake() {
 		CC="ccache ${CROSS}gcc" -j"$(($(nproc) + 1))" -s "$@"
 }
 
-frags="$top/harness/config/common.config $top/harness/config/$1.config"
+frags="$top/harness/config/common.config $top/harness/config/$1.config ${EXTRA_CONFIG:-}"
 stamp=$obj/.config.frags
 if [ ! -f "$obj/.config" ] || [ "$(cat $frags | md5sum)" != "$(cat "$stamp" 2>/dev/null)" ]; then
 	(cd "$src" && ARCH=$KARCH CROSS_COMPILE=$CROSS \
@@ -42,4 +43,14 @@ echo "build: $obj/$IMAGE" >&2
 [ "${4:-}" = --selftests ] || exit 0
 make -C "$src/tools/testing/selftests" O="$obj" ARCH="$KARCH" CROSS_COMPILE="$CROSS" \
 	TARGETS=ptrace USERLDFLAGS=-static -s install >/dev/null
+# A 32-bit tracer on the 64-bit kernel: legacy_semantics built for i386
+# goes through the compat ptrace entry (CONFIG_IA32_EMULATION).
+if [ "$1" = x86_64 ]; then
+	inst=$obj/kselftest/kselftest_install
+	i686-linux-gnu-gcc -std=c99 -pthread -Wall -static -isystem "$obj/usr/include" \
+		-o "$inst/ptrace/legacy_semantics_32" \
+		"$src/tools/testing/selftests/ptrace/legacy_semantics.c"
+	grep -qx ptrace:legacy_semantics_32 "$inst/kselftest-list.txt" ||
+		echo ptrace:legacy_semantics_32 >> "$inst/kselftest-list.txt"
+fi
 echo "build: $obj/kselftest/kselftest_install" >&2

@@ -17,23 +17,42 @@ for log in "$@"; do
 	p=$((p + a)) f=$((f + b)) s=$((s + c)) k=$((k + d))
 done
 
-# The legacy test: its cases must have passed and match across kernels.
+# The legacy tests: their cases must have passed and match across kernels.
+# legacy LOG BINARY: the case results of BINARY in LOG
 legacy() {
-	awk '/^# selftests: /{ on = /legacy_semantics/ } on && /^# (not )?ok [0-9]+ /' "$1" |
-		tr -d '\r' | sed 's/^# //'
+	tr -d '\r' < "$1" |
+		awk -v b="$2" '/^# selftests: /{ on = $NF == b } on && /^# (not )?ok [0-9]+ /' |
+		sed 's/^# //'
 }
-first=
+
+# same BINARY LOG...: BINARY ran in every LOG, with the same results
+same() {
+	local bin=$1 first= log
+	shift
+	for log in "$@"; do
+		if [ -z "$(legacy "$log" "$bin")" ]; then
+			echo "summary: no $bin results in $log" >&2
+			f=$((f + 1))
+		elif [ -z "$first" ]; then
+			first=$log
+		elif ! diff <(legacy "$first" "$bin") <(legacy "$log" "$bin") >&2; then
+			echo "summary: $bin differs between $first and $log" >&2
+			f=$((f + 1))
+		fi
+	done
+	[ -z "$first" ] ||
+		echo "$bin: $(legacy "$first" "$bin" | grep -c '^ok') cases, identical on $# kernels"
+}
+
+logs=() x86=()
 for log in "$@"; do
 	[ -f "$log" ] || continue
-	if [ -z "$first" ]; then
-		first=$log
-		[ -n "$(legacy "$log")" ] || { echo "summary: no legacy_semantics results in $log" >&2; f=$((f + 1)); }
-	elif ! diff <(legacy "$first") <(legacy "$log") >&2; then
-		echo "summary: legacy_semantics differs between $first and $log" >&2
-		f=$((f + 1))
-	fi
+	logs+=("$log")
+	case $(basename "$log") in x86_64-*) x86+=("$log") ;; esac
 done
-[ -z "$first" ] || echo "legacy_semantics: $(legacy "$first" | grep -c '^ok') cases, identical on all kernels"
+same legacy_semantics "${logs[@]}"
+# i386 binary on the x86_64 kernels: the compat entry (harness/build.sh)
+[ "${#x86[@]}" = 0 ] || same legacy_semantics_32 "${x86[@]}"
 [ "$k" = 0 ] || echo "($k known failures, listed above, are counted as skipped)"
 echo "$p passed, $f failed, $((s + k)) skipped"
 [ "$f" = 0 ]

@@ -2043,7 +2043,7 @@ TEST_F(tracee, peek_unmapped_eio)
 
 	/* a hole in our address space is a hole in the forked tracee's */
 	hole = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, hole);
+	ASSERT_TRUE(hole != MAP_FAILED);
 	ASSERT_EQ(0, munmap(hole, page));
 
 	start(_metadata, self, body_traceme_stop_exit3, false);
