@@ -1908,14 +1908,12 @@ TEST_F(nostop, reaped_pid_esrch)
 	EXPECT_EQ(-ESRCH, nostop(pid, PTRACE_NOSTOP_THREAD_GROUP, 0));
 }
 
-/* ptrace_may_access(): "nobody" may not trace a root process. */
-TEST_F(nostop, other_uid_eperm)
+/* A helper running as "nobody" attaches to self->pid: EPERM, twice. */
+static void expect_unpriv_eperm(struct __test_metadata *_metadata,
+				struct _test_data_nostop *self)
 {
 	int single = 1, group = 1;
 
-	if (geteuid())
-		SKIP(return, "must be root to run a tracer as another uid");
-	start(_metadata, self, body_idle, true);
 	helper_target = self->pid;
 	self->helper = spawn(body_unpriv_nostop, self->hgo, self->hreport);
 	ASSERT_LT(0, self->helper);
@@ -1927,6 +1925,15 @@ TEST_F(nostop, other_uid_eperm)
 		    "unprivileged group attach");
 	EXPECT_EQ(-EPERM, single);
 	EXPECT_EQ(-EPERM, group);
+}
+
+/* ptrace_may_access(): "nobody" may not trace a root process. */
+TEST_F(nostop, other_uid_eperm)
+{
+	if (geteuid())
+		SKIP(return, "must be root to run a tracer as another uid");
+	start(_metadata, self, body_idle, true);
+	expect_unpriv_eperm(_metadata, self);
 	EXPECT_EQ(0, tracer_of(self->pid, self->pid));
 }
 
@@ -2226,7 +2233,6 @@ TEST_F_TIMEOUT(nostop, exec_in_de_thread_no_hang, 20)
  */
 TEST_F_TIMEOUT(nostop, exec_in_de_thread_other_uid_eperm, 20)
 {
-	int single = 1, group = 1;
 	char wchan[128] = "";
 	long long deadline;
 
@@ -2241,17 +2247,7 @@ TEST_F_TIMEOUT(nostop, exec_in_de_thread_other_uid_eperm, 20)
 		TH_LOG("the exec does not wait in de_thread(): wchan %s", wchan);
 	}
 
-	helper_target = self->pid;
-	self->helper = spawn(body_unpriv_nostop, self->hgo, self->hreport);
-	ASSERT_LT(0, self->helper);
-	read_report(_metadata, self->hreport[0], &single, sizeof(single),
-		    "unprivileged attach");
-	if (single == PRIV_DROP_FAILED)
-		SKIP(return, "cannot switch to uid %d", NOBODY_ID);
-	read_report(_metadata, self->hreport[0], &group, sizeof(group),
-		    "unprivileged group attach");
-	EXPECT_EQ(-EPERM, single);
-	EXPECT_EQ(-EPERM, group);
+	expect_unpriv_eperm(_metadata, self);
 	/* we may trace it: for us the exec is what fails the call */
 	EXPECT_EQ(-EAGAIN, nostop(self->pid, 0, 0));
 }
