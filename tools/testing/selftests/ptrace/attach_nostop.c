@@ -2174,20 +2174,12 @@ static bool exec_stuck(pid_t pid, char *wchan, size_t size)
 	return strstr(wchan, "de_thread") || strstr(wchan, "begin_new_exec");
 }
 
-/*
- * The tracee's exec waits in de_thread(), holding cred_guard_mutex, for
- * us to reap its traced zombie thread.  A call that waited for the mutex
- * would never return; it must fail with -EAGAIN instead, at once, and
- * succeed once the exec is over.
- */
-TEST_F_TIMEOUT(nostop, exec_in_de_thread_no_hang, 20)
+/* Start body_exec_after_traced_thread(); wait until its exec is stuck. */
+static void start_exec_stuck(struct __test_metadata *_metadata,
+			     struct _test_data_nostop *self)
 {
-	long long deadline, before, after;
 	char wchan[128] = "";
-	int status = 0;
-	char msg = 0;
-	long first;
-	pid_t tid;
+	long long deadline;
 
 	start(_metadata, self, body_exec_after_traced_thread, true);
 	deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
@@ -2198,6 +2190,24 @@ TEST_F_TIMEOUT(nostop, exec_in_de_thread_no_hang, 20)
 		TH_LOG("the exec does not wait in de_thread(): wchan %s, state %c",
 		       wchan, proc_state(self->pid));
 	}
+}
+
+/*
+ * The tracee's exec waits in de_thread(), holding cred_guard_mutex, for
+ * us to reap its traced zombie thread.  A call that waited for the mutex
+ * would never return; it must fail with -EAGAIN instead, at once, and
+ * succeed once the exec is over.
+ */
+TEST_F_TIMEOUT(nostop, exec_in_de_thread_no_hang, 20)
+{
+	long long before, after;
+	char wchan[128] = "";
+	int status = 0;
+	char msg = 0;
+	long first;
+	pid_t tid;
+
+	start_exec_stuck(_metadata, self);
 
 	before = now_ns();
 	first = nostop(self->pid, 0, 0);
@@ -2233,20 +2243,9 @@ TEST_F_TIMEOUT(nostop, exec_in_de_thread_no_hang, 20)
  */
 TEST_F_TIMEOUT(nostop, exec_in_de_thread_other_uid_eperm, 20)
 {
-	char wchan[128] = "";
-	long long deadline;
-
 	if (geteuid())
 		SKIP(return, "must be root to run a tracer as another uid");
-	start(_metadata, self, body_exec_after_traced_thread, true);
-	deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
-	while (!exec_stuck(self->pid, wchan, sizeof(wchan)) &&
-	       now_ns() < deadline)
-		sched_yield();
-	ASSERT_TRUE(exec_stuck(self->pid, wchan, sizeof(wchan))) {
-		TH_LOG("the exec does not wait in de_thread(): wchan %s", wchan);
-	}
-
+	start_exec_stuck(_metadata, self);
 	expect_unpriv_eperm(_metadata, self);
 	/* we may trace it: for us the exec is what fails the call */
 	EXPECT_EQ(-EAGAIN, nostop(self->pid, 0, 0));
