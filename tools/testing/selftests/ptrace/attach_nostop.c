@@ -7,8 +7,10 @@
  * What is checked, besides the error codes:
  *  - a tracee asleep in a system call stays asleep, and the call returns
  *    exactly what it returns untraced (no EINTR, no early timeout);
- *  - PTRACE_NOSTOP_THREAD_GROUP attaches every live thread, all or nothing,
- *    and new threads are traced from birth, even during a clone storm;
+ *  - PTRACE_NOSTOP_THREAD_GROUP attaches every live thread, all or nothing;
+ *    with PTRACE_NOSTOP_NEW_THREADS new threads are traced from birth, even
+ *    during a clone storm, never with a stop the tracer is not told of, and
+ *    a new process does not inherit it;
  *  - a job-control-stopped tracee stays stopped and is not reported;
  *  - a tracee blocked in de_thread() does not make the call hang.
  *
@@ -32,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/sem.h>
@@ -53,6 +56,11 @@
 #ifndef PTRACE_NOSTOP_THREAD_GROUP
 #define PTRACE_NOSTOP_THREAD_GROUP	0x00000001
 #endif
+#ifndef PTRACE_NOSTOP_NEW_THREADS
+#define PTRACE_NOSTOP_NEW_THREADS	0x00000002
+#endif
+/* The whole process: its threads now and later */
+#define WHOLE_PROCESS	(PTRACE_NOSTOP_THREAD_GROUP | PTRACE_NOSTOP_NEW_THREADS)
 
 #ifndef PR_SET_PTRACER_ANY
 #define PR_SET_PTRACER_ANY ((unsigned long)-1)
@@ -124,6 +132,15 @@
 #define STORM_NEW_TIDS		3	/* threads born after the attach to see */
 #define STORM_MAX_TIDS		4096
 
+/* Threads of the tracee that keep taking its cred_guard_mutex */
+#define HAMMER_THREADS		2
+#define HAMMER_ROUNDS		20	/* attaches that must all succeed */
+#define HAMMER_EXECS		20	/* failed execs before each one */
+
+#ifndef MFD_EXEC
+#define MFD_EXEC		0x0010U
+#endif
+
 #define YAMA_SCOPE		"/proc/sys/kernel/yama/ptrace_scope"
 
 /* The tracee's end of the fixture pipes. */
@@ -142,6 +159,9 @@ static int threads_wanted;
 static int threads_leader_exits;
 static int blocker;
 static int blocker_semid;
+static int hammer_fd = -1;
+static unsigned long *hammer_execs;
+static int exec_child_go[2], exec_child_report[2];
 
 static long sys_ptrace(long request, pid_t pid, unsigned long addr,
 		       unsigned long data)
@@ -809,6 +829,53 @@ static void body_thread_on_go(const struct chan *c)
 	_exit(0);
 }
 
+/*
+ * After a go, create a thread with CLONE_VFORK, which runs on our stack
+ * while we wait for it, as a vfork() child would, and exits at once; say
+ * 'v' once it is gone, exit 0 on the next go.
+ */
+static void body_vfork_thread_on_go(const struct chan *c)
+{
+	say(c, 'r');
+	hear(c);
+	if (syscall(__NR_clone, CLONE_VM | CLONE_FS | CLONE_FILES |
+		    CLONE_SIGHAND | CLONE_THREAD | CLONE_VFORK,
+		    0, NULL, NULL, 0) == 0)
+		syscall(__NR_exit, 0);
+	say(c, 'v');
+	hear(c);
+	_exit(0);
+}
+
+/*
+ * After a go, fork a child that runs body_thread_on_go() past its first
+ * go: its thread reports its tid and, on the next go, exits, and so does
+ * the child.  Say 'w' once the child is reaped, exit 0 on the next go.
+ */
+static void body_fork_thread_on_go(const struct chan *c)
+{
+	pthread_t thread;
+	pid_t child;
+
+	say(c, 'r');
+	hear(c);
+	child = fork();
+	if (child < 0)
+		_exit(TRACEE_SETUP_FAILED);
+	if (!child) {
+		if (pthread_create(&thread, NULL, thread_tid_then_wait,
+				   (void *)c))
+			_exit(TRACEE_SETUP_FAILED);
+		pthread_join(thread, NULL);
+		_exit(0);
+	}
+	if (waitpid(child, NULL, 0) != child)
+		_exit(TRACEE_SETUP_FAILED);
+	say(c, 'w');
+	hear(c);
+	_exit(0);
+}
+
 static void *storm_short(void *arg)
 {
 	return arg;
@@ -945,6 +1012,40 @@ static void body_exec_after_traced_thread(const struct chan *c)
 	_exit(TRACEE_EXEC_FAILED);
 }
 
+/* --- cred_guard_mutex taken over and over --- */
+
+/* execve() a file that is no executable, for ever, and count the ENOEXECs. */
+static void *thread_exec_hammer(void *arg)
+{
+	char *const argv[] = { "hammer", NULL };
+
+	for (;;) {
+		syscall(__NR_execveat, hammer_fd, "", argv, &argv[1],
+			AT_EMPTY_PATH);
+		if (errno == ENOEXEC)
+			__atomic_add_fetch(hammer_execs, 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+/*
+ * Each failed exec takes cred_guard_mutex after setting up its bprm and
+ * drops it once no binary format took the file: the mutex is held most
+ * of the time, by one thread or the other.
+ */
+static void body_exec_hammer(const struct chan *c)
+{
+	pthread_t thread;
+	int i;
+
+	for (i = 0; i < HAMMER_THREADS; i++)
+		if (pthread_create(&thread, NULL, thread_exec_hammer, NULL))
+			_exit(TRACEE_SETUP_FAILED);
+	say(c, 'r');
+	for (;;)
+		hear(c);
+}
+
 /* The exec'd image: say 'e', exit 0 on the next go. */
 static int exec_helper(const char *go_arg, const char *report_arg)
 {
@@ -973,6 +1074,40 @@ static pid_t spawn(body_fn body, const int go[2], const int report[2])
 		_exit(TRACEE_BODY_RETURNED);
 	}
 	return pid;
+}
+
+/*
+ * Fork body_exec_after_traced_thread(), so that we, not the test, are the
+ * tracer its exec waits for, and tell the test its pid.  On the next go,
+ * reap its zombie thread once the test sleeps in ptrace(), or after
+ * BLOCK_TIMEOUT_SEC; tell whether it did.  /proc/PID/wchan names the
+ * first caller outside the scheduler and locking functions; not
+ * /proc/PID/syscall, which Yama may deny us on our parent.
+ */
+static void body_exec_parent(const struct chan *c)
+{
+	pid_t child = spawn(body_exec_after_traced_thread, exec_child_go,
+			    exec_child_report);
+	long long deadline;
+	char path[64], wchan[128] = "";
+	bool slept = false;
+
+	if (child < 0)
+		_exit(TRACEE_SETUP_FAILED);
+	say_int(c, child);
+	hear(c);
+	deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
+	while (!slept && now_ns() < deadline) {
+		sched_yield();
+		snprintf(path, sizeof(path), "/proc/%d/wchan", getppid());
+		slept = read_proc(path, wchan, sizeof(wchan)) > 0 &&
+			strstr(wchan, "ptrace");
+	}
+	if (wait_for(-1, NULL, 0) <= 0)
+		_exit(TRACEE_SETUP_FAILED);
+	say(c, slept ? 'b' : 'n');
+	hear(c);
+	_exit(0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1597,7 +1732,7 @@ static void storm_round(struct __test_metadata *_metadata,
 	long ret;
 
 	start(_metadata, self, body_storm, true);
-	ret = nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP, 0);
+	ret = nostop(self->pid, WHOLE_PROCESS, 0);
 	ASSERT_LE(1 + STORM_SPAWNERS, ret) {
 		TH_LOG("round %d: %ld (%s)", round, ret,
 		       ret < 0 ? strerror(-ret) : "too few threads");
@@ -1670,21 +1805,28 @@ TEST_F(nostop, group_clone_storm)
 	}
 }
 
-/* A thread created after a group attach is traced and never stops. */
-TEST_F(nostop, group_new_thread_no_stop)
+/*
+ * Attach body_thread_on_go() with @flags, let it create a thread and see
+ * who traces it: we if @traced, and then it runs without a stop and is
+ * ours to reap when it exits; nobody otherwise.
+ */
+static void new_thread_after_attach(struct __test_metadata *_metadata,
+				    struct _test_data_nostop *self,
+				    unsigned long flags, bool traced)
 {
 	char msg = 0;
 	int tid = 0;
 
 	start(_metadata, self, body_thread_on_go, true);
-	ASSERT_EQ(1, nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP, 0));
+	ASSERT_EQ(1, nostop(self->pid, flags, 0));
 	send_go(_metadata, self->go[1]);
 	read_report(_metadata, self->report[0], &tid, sizeof(tid), "tid");
-	EXPECT_EQ(getpid(), tracer_of(self->pid, tid));
+	EXPECT_EQ(traced ? getpid() : 0, tracer_of(self->pid, tid));
+	EXPECT_EQ(getpid(), tracer_of(self->pid, self->pid));
 	expect_no_report(_metadata, -1, "new thread running");
 	send_go(_metadata, self->go[1]);
-	/* only a traced thread is left for us to reap */
-	wait_exit(_metadata, tid, 0, "new thread");
+	if (traced)
+		wait_exit(_metadata, tid, 0, "new thread");
 	read_report(_metadata, self->report[0], &msg, 1, "join");
 	EXPECT_EQ('j', msg);
 	expect_no_report(_metadata, -1, "after join");
@@ -1692,28 +1834,126 @@ TEST_F(nostop, group_new_thread_no_stop)
 	wait_exit(_metadata, self->pid, 0, "tracee");
 }
 
+/*
+ * With PTRACE_NOSTOP_NEW_THREADS, a thread created after the attach is
+ * traced and never stops.
+ */
+TEST_F(nostop, group_new_thread_no_stop)
+{
+	new_thread_after_attach(_metadata, self, WHOLE_PROCESS, true);
+}
+
+/* Without PTRACE_NOSTOP_NEW_THREADS, a thread created later is not traced. */
+TEST_F(nostop, group_new_thread_untraced)
+{
+	new_thread_after_attach(_metadata, self, PTRACE_NOSTOP_THREAD_GROUP,
+				false);
+}
+
+/* PTRACE_NOSTOP_NEW_THREADS alone: the threads the one tracee creates. */
+TEST_F(nostop, new_threads_of_one_thread)
+{
+	new_thread_after_attach(_metadata, self, PTRACE_NOSTOP_NEW_THREADS,
+				true);
+}
+
+/*
+ * A thread created with CLONE_VFORK: with PTRACE_O_TRACECLONE but not
+ * PTRACE_O_TRACEVFORK its creator reports no event, so it must not stop
+ * either (it would leave its creator waiting for it, and the tracer a
+ * stop of a thread it was never told of).
+ */
+TEST_F(nostop, new_vfork_thread_no_eventless_stop)
+{
+	int status = 0;
+	char msg = 0;
+	pid_t tid;
+
+	start(_metadata, self, body_vfork_thread_on_go, true);
+	ASSERT_EQ(1, nostop(self->pid, WHOLE_PROCESS, PTRACE_O_TRACECLONE));
+	send_go(_metadata, self->go[1]);
+	read_report(_metadata, self->report[0], &msg, 1, "vfork thread done");
+	ASSERT_EQ('v', msg);
+	/* traced from birth, it is a zombie for us to reap */
+	tid = wait_for(-1, &status, 0);
+	ASSERT_LT(0, tid);
+	EXPECT_NE(self->pid, tid);
+	EXPECT_TRUE(WIFEXITED(status)) {
+		TH_LOG("vfork thread %d: status %#x", tid, status);
+	}
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, self->pid, 0, "tracee");
+}
+
+/*
+ * Take @pid's @event stop and the first stop of the task it reports, which
+ * we trace; resume both.  Return: the new task.
+ */
+static pid_t take_new_task_event(struct __test_metadata *_metadata,
+				 pid_t pid, int event, const char *what)
+{
+	pid_t new;
+
+	wait_stop(_metadata, pid, EVENT_TRAP(event), what);
+	new = event_msg(_metadata, pid);
+	wait_stop(_metadata, new, EVENT_STOP_OF(SIGTRAP), "new task");
+	EXPECT_EQ(getpid(), tracer_of(new, new));
+	EXPECT_EQ(0, ptrace_err(PTRACE_CONT, new, 0, 0));
+	EXPECT_EQ(0, ptrace_err(PTRACE_CONT, pid, 0, 0));
+	return new;
+}
+
+/*
+ * PTRACE_NOSTOP_NEW_THREADS is not inherited by a new process: the child
+ * PTRACE_O_TRACEFORK attaches is traced as PTRACE_SEIZE would trace it,
+ * and the threads it creates are not.
+ */
+TEST_F(nostop, fork_child_new_threads_untraced)
+{
+	char msg = 0;
+	int tid = 0;
+	pid_t child;
+
+	start(_metadata, self, body_fork_thread_on_go, true);
+	ASSERT_EQ(1, nostop(self->pid, WHOLE_PROCESS, PTRACE_O_TRACEFORK));
+	send_go(_metadata, self->go[1]);
+	child = take_new_task_event(_metadata, self->pid, PTRACE_EVENT_FORK,
+				    "fork event");
+	self->helper = child;
+	read_report(_metadata, self->report[0], &tid, sizeof(tid),
+		    "tid of the child's thread");
+	/* (if it were, its zombie would hold up the child's exit report) */
+	ASSERT_EQ(0, tracer_of(child, tid)) {
+		TH_LOG("thread %d of fork child %d traced", tid, child);
+	}
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, child, 0, "fork child");
+	/* a tracee stops for every signal, its child's SIGCHLD too */
+	wait_stop(_metadata, self->pid, SIGCHLD, "SIGCHLD");
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, self->pid, 0, 0));
+	read_report(_metadata, self->report[0], &msg, 1, "child reaped");
+	EXPECT_EQ('w', msg);
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, self->pid, 0, "tracee");
+}
+
 /* With PTRACE_O_TRACECLONE, clone events as for PTRACE_SEIZE. */
 TEST_F(nostop, group_traceclone_events)
 {
-	unsigned long tid;
 	int reported = 0;
 	char msg = 0;
+	pid_t tid;
 
 	start(_metadata, self, body_thread_on_go, true);
 	ASSERT_EQ(1, nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP,
 			    PTRACE_O_TRACECLONE));
 	expect_no_report(_metadata, -1, "after group attach");
 	send_go(_metadata, self->go[1]);
-	wait_stop(_metadata, self->pid, EVENT_TRAP(PTRACE_EVENT_CLONE),
-		  "clone event");
-	tid = event_msg(_metadata, self->pid);
-	wait_stop(_metadata, tid, EVENT_STOP_OF(SIGTRAP), "new thread");
-	EXPECT_EQ(getpid(), tracer_of(self->pid, tid));
-	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, tid, 0, 0));
-	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, self->pid, 0, 0));
+	tid = take_new_task_event(_metadata, self->pid, PTRACE_EVENT_CLONE,
+				  "clone event");
 	read_report(_metadata, self->report[0], &reported, sizeof(reported),
 		    "tid");
-	EXPECT_EQ(tid, (unsigned long)reported);
+	EXPECT_EQ(tid, reported);
 	send_go(_metadata, self->go[1]);
 	wait_exit(_metadata, tid, 0, "new thread");
 	read_report(_metadata, self->report[0], &msg, 1, "join");
@@ -2174,19 +2414,24 @@ static bool exec_stuck(pid_t pid, char *wchan, size_t size)
 	return strstr(wchan, "de_thread") || strstr(wchan, "begin_new_exec");
 }
 
+/* Whether @pid's exec gets stuck in de_thread() within BLOCK_TIMEOUT_SEC */
+static bool wait_exec_stuck(pid_t pid, char *wchan, size_t size)
+{
+	long long deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
+
+	while (!exec_stuck(pid, wchan, size) && now_ns() < deadline)
+		sched_yield();
+	return exec_stuck(pid, wchan, size);
+}
+
 /* Start body_exec_after_traced_thread(); wait until its exec is stuck. */
 static void start_exec_stuck(struct __test_metadata *_metadata,
 			     struct _test_data_nostop *self)
 {
 	char wchan[128] = "";
-	long long deadline;
 
 	start(_metadata, self, body_exec_after_traced_thread, true);
-	deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
-	while (!exec_stuck(self->pid, wchan, sizeof(wchan)) &&
-	       now_ns() < deadline)
-		sched_yield();
-	ASSERT_TRUE(exec_stuck(self->pid, wchan, sizeof(wchan))) {
+	ASSERT_TRUE(wait_exec_stuck(self->pid, wchan, sizeof(wchan))) {
 		TH_LOG("the exec does not wait in de_thread(): wchan %s, state %c",
 		       wchan, proc_state(self->pid));
 	}
@@ -2235,6 +2480,99 @@ TEST_F_TIMEOUT(nostop, exec_in_de_thread_no_hang, 20)
 	expect_attached_running(_metadata, self->pid);
 	send_go(_metadata, self->go[1]);
 	wait_exit(_metadata, self->pid, 0, "exec'd tracee");
+}
+
+/*
+ * An exec that waits for another tracer to reap its zombie is no reason to
+ * fail: as PTRACE_SEIZE does, wait for it (the mutex), and attach once the
+ * exec is over.
+ */
+TEST_F_TIMEOUT(nostop, exec_for_other_tracer_waits, 30)
+{
+	char wchan[128] = "";
+	char msg = 0;
+	long ret;
+
+	memcpy(exec_child_go, self->go, sizeof(exec_child_go));
+	memcpy(exec_child_report, self->report, sizeof(exec_child_report));
+	self->helper = spawn(body_exec_parent, self->hgo, self->hreport);
+	ASSERT_LT(0, self->helper);
+	read_report(_metadata, self->hreport[0], &self->pid,
+		    sizeof(self->pid), "pid of the exec child");
+	wait_ready(_metadata, self->report[0]);
+	ASSERT_TRUE(wait_exec_stuck(self->pid, wchan, sizeof(wchan))) {
+		TH_LOG("the exec does not wait in de_thread(): wchan %s", wchan);
+	}
+
+	send_go(_metadata, self->hgo[1]);
+	ret = nostop(self->pid, 0, 0);
+	read_report(_metadata, self->hreport[0], &msg, 1, "zombie reaped");
+	EXPECT_EQ('b', msg) {
+		TH_LOG("the call did not wait for the exec");
+	}
+	ASSERT_EQ(1, ret) {
+		TH_LOG("PTRACE_ATTACH_NOSTOP: %ld", ret);
+	}
+	read_report(_metadata, self->report[0], &msg, 1, "exec done");
+	ASSERT_EQ('e', msg);
+	EXPECT_EQ(getpid(), tracer_of(self->pid, self->pid));
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, self->pid, 0, "exec'd tracee");
+}
+
+/*
+ * Threads of the target that take its cred_guard_mutex over and over, here
+ * with failing execs, cannot keep the call failing or waiting: a mutex
+ * waiter gets its turn.  A call that only tried the mutex would fail with
+ * EAGAIN in most of these rounds.
+ */
+TEST_F_TIMEOUT(nostop, cred_guard_hammered_attaches, 60)
+{
+	static const char garbage[] = "not an executable\n";
+	unsigned long before, now;
+	long long deadline;
+	char path[64];
+	int i, fd;
+	long ret;
+
+	hammer_execs = mmap(NULL, sizeof(*hammer_execs),
+			    PROT_READ | PROT_WRITE,
+			    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, hammer_execs);
+	fd = memfd_create("attach_nostop_hammer", MFD_EXEC);
+	if (fd < 0)
+		SKIP(return, "memfd_create: %m");
+	ASSERT_EQ((ssize_t)strlen(garbage), write(fd, garbage, strlen(garbage)));
+	/* no writer may be left: exec would fail with ETXTBSY */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	hammer_fd = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, hammer_fd);
+	close(fd);
+
+	start(_metadata, self, body_exec_hammer, true);
+	for (i = 0; i < HAMMER_ROUNDS; i++) {
+		before = __atomic_load_n(hammer_execs, __ATOMIC_RELAXED);
+		deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
+		do {
+			sched_yield();
+			now = __atomic_load_n(hammer_execs, __ATOMIC_RELAXED);
+		} while (now - before < HAMMER_EXECS && now_ns() < deadline);
+		ASSERT_LE(HAMMER_EXECS, now - before) {
+			TH_LOG("the execs do not fail with ENOEXEC");
+		}
+
+		ret = nostop(self->pid, 0, 0);
+		ASSERT_EQ(1, ret) {
+			TH_LOG("round %d, after %lu failed execs: %ld",
+			       i, now, ret);
+		}
+		ASSERT_EQ(0, ptrace_err(PTRACE_INTERRUPT, self->pid, 0, 0));
+		wait_stop(_metadata, self->pid, EVENT_STOP_OF(SIGTRAP),
+			  "interrupted");
+		ASSERT_EQ(0, ptrace_err(PTRACE_DETACH, self->pid, 0, 0));
+	}
+	close(hammer_fd);
+	munmap(hammer_execs, sizeof(*hammer_execs));
 }
 
 /*

@@ -49,6 +49,7 @@
 #include <linux/auxvec.h>
 #include <linux/futex.h>
 #include <linux/io_uring.h>
+#include <linux/perf_event.h>
 /* Not <sys/ptrace.h>: glibc's copy of the constants clashes with the uapi. */
 #include <linux/ptrace.h>
 
@@ -1969,6 +1970,189 @@ TEST_F(report, io_uring_timeout)
 	}
 	if (ret < 0)
 		SKIP(return, "io_uring_setup: %s", strerror(-ret));
+}
+
+/* --- uprobes --- */
+
+#define UPROBE_ROUNDS		200
+#define UPROBE_PMU_TYPE		"/sys/bus/event_source/devices/uprobe/type"
+
+/*
+ * The probed function: ++*counter.  In assembly where the test probes it,
+ * so that the probed instruction, its first, is a load, which uprobes
+ * copies and single-steps out of line, where a compiler's first
+ * instruction may be one uprobes emulates (a push or a nop on x86).
+ */
+void uprobed(unsigned long *counter);
+#if defined(__x86_64__)
+__asm__(".pushsection .text\n"
+	".globl uprobed\n"
+	".type uprobed, @function\n"
+	"uprobed:\n"
+	"	movq (%rdi), %rax\n"
+	"	incq %rax\n"
+	"	movq %rax, (%rdi)\n"
+	"	ret\n"
+	".size uprobed, .-uprobed\n"
+	".popsection\n");
+#elif defined(__aarch64__)
+__asm__(".pushsection .text\n"
+	".globl uprobed\n"
+	".type uprobed, %function\n"
+	"uprobed:\n"
+	"	ldr x1, [x0]\n"
+	"	add x1, x1, #1\n"
+	"	str x1, [x0]\n"
+	"	ret\n"
+	".size uprobed, .-uprobed\n"
+	".popsection\n");
+#elif defined(__riscv) && __riscv_xlen == 64
+__asm__(".pushsection .text\n"
+	".globl uprobed\n"
+	".type uprobed, @function\n"
+	"uprobed:\n"
+	"	ld t0, 0(a0)\n"
+	"	addi t0, t0, 1\n"
+	"	sd t0, 0(a0)\n"
+	"	ret\n"
+	".size uprobed, .-uprobed\n"
+	".popsection\n");
+#else
+void uprobed(unsigned long *counter)
+{
+	__atomic_store_n(counter, *counter + 1, __ATOMIC_RELAXED);
+}
+#endif
+
+static void (*uprobed_fn)(unsigned long *counter) = uprobed;
+
+static void body_uprobed_spin(const struct chan *c)
+{
+	void (*fn)(unsigned long *counter);
+
+	fn = __atomic_load_n(&uprobed_fn, __ATOMIC_RELAXED);
+	say(c, 'r');
+	for (;;)
+		fn(spin_counter);
+}
+
+/*
+ * The mapping of @pid that holds @addr (@addr 0: the one named @name):
+ * its bounds, and the file and file offset of @addr.
+ */
+static bool find_mapping(pid_t pid, unsigned long addr, const char *name,
+			 unsigned long *lo, unsigned long *hi,
+			 char *file, size_t size, unsigned long *offset)
+{
+	unsigned long start, end, pgoff;
+	char line[PATH_MAX + 128];
+	bool found = false;
+	FILE *maps;
+	int n;
+
+	snprintf(line, sizeof(line), "/proc/%d/maps", pid);
+	maps = fopen(line, "re");
+	if (!maps)
+		return false;
+	while (!found && fgets(line, sizeof(line), maps)) {
+		n = 0;
+		if (sscanf(line, "%lx-%lx %*s %lx %*s %*s %n",
+			   &start, &end, &pgoff, &n) != 3 || !n)
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		if (addr ? addr - start >= end - start :
+			   strcmp(line + n, name))
+			continue;
+		*lo = start;
+		*hi = end;
+		if (file)
+			snprintf(file, size, "%s", line + n);
+		if (offset)
+			*offset = addr - start + pgoff;
+		found = true;
+	}
+	fclose(maps);
+	return found;
+}
+
+/* A uprobe at @offset of @file, for @pid, through the uprobe PMU */
+static int open_uprobe(pid_t pid, const char *file, unsigned long offset)
+{
+	struct perf_event_attr attr;
+	char buf[32];
+
+	if (read_proc(UPROBE_PMU_TYPE, buf, sizeof(buf)) <= 0)
+		return -1;
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = strtol(buf, NULL, 10);
+	attr.config1 = (unsigned long)file;	/* uprobe_path */
+	attr.config2 = offset;			/* probe_offset */
+	return syscall(__NR_perf_event_open, &attr, pid, -1, -1,
+		       PERF_FLAG_FD_CLOEXEC);
+}
+
+/*
+ * A tracee that hits a uprobe runs a copy of the probed instruction out of
+ * line, in the XOL area, single-stepping: the report stop waits until the
+ * step is over, so the tracer never sees the PC there.  Without the wait,
+ * a report that comes while the tracee enters the kernel on the probe's
+ * breakpoint is taken right after uprobes moved the PC to the XOL area.
+ */
+TEST_F(report, uprobe_xol_never_seen)
+{
+	unsigned long offset, lo, hi, pcs[UPROBE_ROUNDS];
+	struct tracee_ctx *t = &self->t;
+	unsigned long long hits = 0;
+	struct tracee_regs regs;
+	char file[PATH_MAX];
+	int fd, i, in_xol = 0, past_probe = 0;
+
+	if (!HAVE_TRACEE_REGS)
+		SKIP(return, "no register layout for this architecture");
+	if (access(UPROBE_PMU_TYPE, R_OK))
+		SKIP(return, "no uprobe PMU (CONFIG_UPROBE_EVENTS)");
+	ASSERT_TRUE(find_mapping(getpid(), (unsigned long)uprobed, NULL,
+				 &lo, &hi, file, sizeof(file), &offset));
+	start(_metadata, t, body_uprobed_spin, true);
+	fd = open_uprobe(t->pid, file, offset);
+	if (fd < 0 && (errno == EACCES || errno == EPERM))
+		SKIP(return, "perf_event_open: %m");
+	ASSERT_LE(0, fd) {
+		TH_LOG("uprobe at %s+%#lx: %m", file, offset);
+	}
+	ASSERT_EQ(0, ptrace_err(PTRACE_SEIZE, t->pid, 0, 0));
+	wait_spinning(_metadata, 0);
+
+	for (i = 0; i < UPROBE_ROUNDS; i++) {
+		/* a few hits first: the report comes anywhere in the loop */
+		wait_spinning(_metadata,
+			      __atomic_load_n(spin_counter, __ATOMIC_RELAXED) + 2);
+		ASSERT_EQ(0, ptrace_err(PTRACE_REPORT, t->pid, 0, 0));
+		wait_report_stop(_metadata, t->pid, "report stop");
+		ASSERT_TRUE(get_regs(t->pid, &regs));
+		pcs[i] = REGS_PC(&regs);
+		ASSERT_EQ(0, ptrace_err(PTRACE_CONT, t->pid, 0, 0));
+	}
+	ASSERT_EQ((ssize_t)sizeof(hits), read(fd, &hits, sizeof(hits)));
+	close(fd);
+	ASSERT_LT(0, hits) {
+		TH_LOG("the uprobe never fired");
+	}
+	/* mapped at the first hit */
+	ASSERT_TRUE(find_mapping(t->pid, 0, "[uprobes]", &lo, &hi,
+				 NULL, 0, NULL));
+	for (i = 0; i < UPROBE_ROUNDS; i++) {
+		in_xol += pcs[i] - lo < hi - lo;
+		/* the deferred stops land here, right after the step */
+		past_probe += pcs[i] - (unsigned long)uprobed - 1 < 15;
+	}
+	ksft_print_msg("%d of %d report stops just past the probed instruction, %d in the XOL area; %llu hits\n",
+		       past_probe, UPROBE_ROUNDS, in_xol, hits);
+	EXPECT_EQ(0, in_xol) {
+		TH_LOG("%d of %d report stops in the XOL area %#lx-%#lx (%llu hits)",
+		       in_xol, UPROBE_ROUNDS, lo, hi, hits);
+	}
 }
 
 /* --- PTRACE_ATTACH_NOSTOP tracees --- */
