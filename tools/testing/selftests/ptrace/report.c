@@ -1978,51 +1978,15 @@ TEST_F(report, io_uring_timeout)
 #define UPROBE_PMU_TYPE		"/sys/bus/event_source/devices/uprobe/type"
 
 /*
- * The probed function: ++*counter.  In assembly where the test probes it,
- * so that the probed instruction, its first, is a load, which uprobes
- * copies and single-steps out of line, where a compiler's first
- * instruction may be one uprobes emulates (a push or a nop on x86).
+ * The probed function.  Optimized even in a -O0 build of the test, so that
+ * its first instruction is one that uprobes copies and single-steps out of
+ * line (an add to memory, or a load): the prologue -O0 gives it starts
+ * with a push, which x86's uprobes emulate instead.
  */
-void uprobed(unsigned long *counter);
-#if defined(__x86_64__)
-__asm__(".pushsection .text\n"
-	".globl uprobed\n"
-	".type uprobed, @function\n"
-	"uprobed:\n"
-	"	movq (%rdi), %rax\n"
-	"	incq %rax\n"
-	"	movq %rax, (%rdi)\n"
-	"	ret\n"
-	".size uprobed, .-uprobed\n"
-	".popsection\n");
-#elif defined(__aarch64__)
-__asm__(".pushsection .text\n"
-	".globl uprobed\n"
-	".type uprobed, %function\n"
-	"uprobed:\n"
-	"	ldr x1, [x0]\n"
-	"	add x1, x1, #1\n"
-	"	str x1, [x0]\n"
-	"	ret\n"
-	".size uprobed, .-uprobed\n"
-	".popsection\n");
-#elif defined(__riscv) && __riscv_xlen == 64
-__asm__(".pushsection .text\n"
-	".globl uprobed\n"
-	".type uprobed, @function\n"
-	"uprobed:\n"
-	"	ld t0, 0(a0)\n"
-	"	addi t0, t0, 1\n"
-	"	sd t0, 0(a0)\n"
-	"	ret\n"
-	".size uprobed, .-uprobed\n"
-	".popsection\n");
-#else
-void uprobed(unsigned long *counter)
+static __attribute__((optimize("O2"))) void uprobed(unsigned long *counter)
 {
-	__atomic_store_n(counter, *counter + 1, __ATOMIC_RELAXED);
+	++*counter;
 }
-#endif
 
 static void (*uprobed_fn)(unsigned long *counter) = uprobed;
 
@@ -2147,7 +2111,7 @@ TEST_F(report, uprobe_xol_never_seen)
 		/* the deferred stops land here, right after the step */
 		past_probe += pcs[i] - (unsigned long)uprobed - 1 < 15;
 	}
-	ksft_print_msg("%d of %d report stops just past the probed instruction, %d in the XOL area; %llu hits\n",
+	ksft_print_msg("report stops: %d of %d past the probe, %d in XOL (%llu hits)\n",
 		       past_probe, UPROBE_ROUNDS, in_xol, hits);
 	EXPECT_EQ(0, in_xol) {
 		TH_LOG("%d of %d report stops in the XOL area %#lx-%#lx (%llu hits)",
