@@ -1014,11 +1014,14 @@ static void body_exec_after_traced_thread(const struct chan *c)
 
 /* --- cred_guard_mutex taken over and over --- */
 
+static pthread_barrier_t hammer_barrier;
+
 /* execve() a file that is no executable, for ever, and count the ENOEXECs. */
 static void *thread_exec_hammer(void *arg)
 {
 	char *const argv[] = { "hammer", NULL };
 
+	pthread_barrier_wait(&hammer_barrier);
 	for (;;) {
 		syscall(__NR_execveat, hammer_fd, "", argv, &argv[1],
 			AT_EMPTY_PATH);
@@ -1031,16 +1034,20 @@ static void *thread_exec_hammer(void *arg)
 /*
  * Each failed exec takes cred_guard_mutex after setting up its bprm and
  * drops it once no binary format took the file: the mutex is held most
- * of the time, by one thread or the other.
+ * of the time, by one thread or the other.  The threads start together:
+ * clone() fails with EAGAIN while a thread of the process is in execve().
  */
 static void body_exec_hammer(const struct chan *c)
 {
 	pthread_t thread;
 	int i;
 
+	if (pthread_barrier_init(&hammer_barrier, NULL, HAMMER_THREADS + 1))
+		_exit(TRACEE_SETUP_FAILED);
 	for (i = 0; i < HAMMER_THREADS; i++)
 		if (pthread_create(&thread, NULL, thread_exec_hammer, NULL))
 			_exit(TRACEE_SETUP_FAILED);
+	pthread_barrier_wait(&hammer_barrier);
 	say(c, 'r');
 	for (;;)
 		hear(c);
