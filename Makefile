@@ -39,7 +39,7 @@ ARCHS := x86_64 arm64 riscv64
 # The baseline (unpatched) kernels make check boots: legacy_semantics
 # must give their results, case by case, on every patched kernel.
 BASE_ARCHS ?= x86_64
-BENCH := ptrace/attach_bench,ptrace/report_bench
+BENCH := ptrace/passive_bench,ptrace/nostop_strace_demo.sh,ptrace/attach_bench,ptrace/report_bench
 
 DEPS := git make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio \
 	xz-utils patch perl python3 python3-ply python3-git rsync ccache \

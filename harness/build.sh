@@ -53,4 +53,13 @@ if [ "$1" = x86_64 ]; then
 	grep -qx ptrace:legacy_semantics_32 "$inst/kselftest-list.txt" ||
 		echo ptrace:legacy_semantics_32 >> "$inst/kselftest-list.txt"
 fi
+# The passive strace of samples/ptrace (patched trees only), static like
+# the selftests, for the main job's demo.
+inst=$obj/kselftest/kselftest_install
+sample=$src/samples/ptrace/nostop_strace.c
+if [ -f "$sample" ]; then
+	${CROSS}gcc -O2 -Wall -static -isystem "$obj/usr/include" \
+		-o "$inst/ptrace/nostop_strace" "$sample"
+	install -m 755 "$top/harness/nostop-demo.sh" "$inst/ptrace/nostop_strace_demo.sh"
+fi
 echo "build: $obj/kselftest/kselftest_install" >&2

@@ -3,7 +3,8 @@
 # manpages-dev ships it.  Sourced by harness/companion.sh.
 
 # What the companion patch documents: the rendered page must name each.
-manpages_names=(PTRACE_ATTACH_NOSTOP PTRACE_NOSTOP_THREAD_GROUP
+manpages_names=(PTRACE_ATTACH_NOSTOP PTRACE_NOSTOP_THREAD_GROUP PTRACE_NOSTOP_NEW_THREADS
+		PTRACE_NOSTOP_SYSCALL PTRACE_DETACH_NOSTOP PTRACE_REPORT_INTERRUPT
 		PTRACE_REPORT PTRACE_EVENTMSG_REPORT EOPNOTSUPP)
 
 # fetch DIR: DIR/man2/ptrace.2, laid out as in the man-pages project.

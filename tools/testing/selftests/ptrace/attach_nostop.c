@@ -12,7 +12,11 @@
  *    during a clone storm, never with a stop the tracer is not told of, and
  *    a new process does not inherit it;
  *  - a job-control-stopped tracee stays stopped and is not reported;
- *  - a tracee blocked in de_thread() does not make the call hang.
+ *  - a tracee blocked in de_thread() does not make the call hang;
+ *  - passive tracing: PTRACE_NOSTOP_SYSCALL makes the end of the call in
+ *    progress the first stop, of every thread and of new ones, and
+ *    PTRACE_DETACH_NOSTOP lets running and stopped threads go without a
+ *    wake-up, a stop or a signal.
  *
  * Every test skips when the kernel does not know the request.  Only pipes,
  * waitpid() and bounded polling of /proc are used for synchronisation: no
@@ -59,6 +63,18 @@
 #ifndef PTRACE_NOSTOP_NEW_THREADS
 #define PTRACE_NOSTOP_NEW_THREADS	0x00000002
 #endif
+#ifndef PTRACE_NOSTOP_SYSCALL
+#define PTRACE_NOSTOP_SYSCALL		0x00000004
+#endif
+#ifndef PTRACE_REPORT
+#define PTRACE_REPORT			0x4214
+#endif
+#ifndef PTRACE_DETACH_NOSTOP
+#define PTRACE_DETACH_NOSTOP		0x4215
+#endif
+#ifndef PTRACE_EVENTMSG_REPORT
+#define PTRACE_EVENTMSG_REPORT		3
+#endif
 /* The whole process: its threads now and later */
 #define WHOLE_PROCESS	(PTRACE_NOSTOP_THREAD_GROUP | PTRACE_NOSTOP_NEW_THREADS)
 
@@ -82,6 +98,7 @@
 /* What waitpid() reports in status >> 8 for the various ptrace stops. */
 #define EVENT_TRAP(event)	(((event) << 8) | SIGTRAP)
 #define EVENT_STOP_OF(sig)	((PTRACE_EVENT_STOP << 8) | (sig))
+#define SYSCALL_STOP		(SIGTRAP | 0x80)	/* PTRACE_O_TRACESYSGOOD */
 
 /* Re-executing ourselves with this argument runs exec_helper(). */
 #define EXEC_HELPER_ARG		"--nostop-exec-helper"
@@ -620,6 +637,68 @@ static void body_exit5_on_go(const struct chan *c)
 static void body_exit_at_once(const struct chan *c)
 {
 	(void)c;
+	_exit(0);
+}
+
+/* --- Passive tracing --- */
+
+#define READERS			4
+
+/* One pipe per reader thread: a byte wakes exactly that one. */
+static int reader_pipes[READERS][2];
+
+/* Wait for a byte, make one getppid() and wait again; exit on a 'q'. */
+static void *thread_reader(void *arg)
+{
+	int fd = reader_pipes[(long)arg][0];
+	char b;
+
+	for (;;) {
+		if (read(fd, &b, 1) != 1)
+			_exit(TRACEE_PIPE_FAILED);
+		if (b == 'q')
+			_exit(0);
+		syscall(__NR_getppid);
+	}
+	return NULL;
+}
+
+/* READERS threads, main included, each in thread_reader() on its pipe */
+static void body_readers(const struct chan *c)
+{
+	pthread_attr_t attr;
+	pthread_t thread;
+	long i;
+
+	if (small_stack(&attr))
+		_exit(TRACEE_SETUP_FAILED);
+	for (i = 1; i < READERS; i++) {
+		if (pthread_create(&thread, &attr, thread_reader, (void *)i))
+			_exit(TRACEE_SETUP_FAILED);
+	}
+	say(c, 'r');
+	thread_reader((void *)0);
+}
+
+static int usr1_fd;
+
+static void usr1_say(int sig)
+{
+	(void)sig;
+	if (write(usr1_fd, "u", 1) != 1)
+		_exit(TRACEE_PIPE_FAILED);
+}
+
+/* Say 'u' on SIGUSR1; exit 0 on a go. */
+static void body_usr1(const struct chan *c)
+{
+	struct sigaction sa = { .sa_handler = usr1_say, .sa_flags = SA_RESTART };
+
+	usr1_fd = c->report;
+	if (sigaction(SIGUSR1, &sa, NULL))
+		_exit(TRACEE_SETUP_FAILED);
+	say(c, 'r');
+	hear(c);
 	_exit(0);
 }
 
@@ -1443,6 +1522,62 @@ FIXTURE_TEARDOWN(blocked)
 		semctl(self->semid, 0, IPC_RMID);
 }
 
+/* Start body_blocker() and wait for it to sleep in the call; false: skip */
+static bool start_blocker(struct __test_metadata *_metadata,
+			  struct _test_data_blocked *self,
+			  const struct _fixture_variant_blocked *variant,
+			  long long *start)
+{
+	if (!have_proc_syscall())
+		SKIP(return false, "no /proc/PID/syscall");
+	if (variant->kind == BLOCK_SEMTIMEDOP) {
+		self->semid = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
+		if (self->semid < 0)
+			SKIP(return false, "no SysV semaphores: %m");
+	}
+	blocker = variant->kind;
+	blocker_semid = self->semid;
+	self->pid = spawn(body_blocker, self->go, self->report);
+	ASSERT_LT(0, self->pid);
+	read_report(_metadata, self->report[0], start, sizeof(*start),
+		    "start time");
+	wait_blocked(_metadata, self->pid, variant->nrs, variant->nr_count,
+		     variant->call);
+	return true;
+}
+
+/*
+ * The result of body_blocker()'s call is what it is untraced; a timed one
+ * ran to its timeout.
+ */
+static void expect_natural_result(struct __test_metadata *_metadata,
+				  const struct _fixture_variant_blocked *variant,
+				  const struct block_result *res)
+{
+	EXPECT_EQ(variant->ret, res->ret);
+	EXPECT_EQ(variant->ret < 0 ? variant->err : 0, res->err) {
+		TH_LOG("%s: errno %d (%s)", variant->call, res->err,
+		       strerror(res->err));
+	}
+	EXPECT_TRUE(res->data_ok);
+	if (variant->timed) {
+		EXPECT_LE((CALL_TIMEOUT_MS - CALL_SLACK_MS) * NSEC_PER_MSEC,
+			  res->elapsed_ns) {
+			TH_LOG("%s returned after %lld ms of %d", variant->call,
+			       res->elapsed_ns / NSEC_PER_MSEC,
+			       CALL_TIMEOUT_MS);
+		}
+	}
+}
+
+/* Only an attach before a timed call ran out tests anything. */
+static bool attached_in_time(const struct _fixture_variant_blocked *variant,
+			     long long start)
+{
+	return !variant->timed ||
+	       now_ns() - start < (CALL_TIMEOUT_MS - CALL_SLACK_MS) * NSEC_PER_MSEC;
+}
+
 /*
  * Attach while the tracee sleeps in the call: no stop, and the call ends
  * as it would untraced, by its timeout or by the data the tracer sends
@@ -1451,57 +1586,114 @@ FIXTURE_TEARDOWN(blocked)
 TEST_F(blocked, call_undisturbed)
 {
 	struct block_result res;
-	long long start, attached;
+	long long start;
 
-	if (!have_proc_syscall())
-		SKIP(return, "no /proc/PID/syscall");
-	if (variant->kind == BLOCK_SEMTIMEDOP) {
-		self->semid = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
-		if (self->semid < 0)
-			SKIP(return, "no SysV semaphores: %m");
-	}
-	blocker = variant->kind;
-	blocker_semid = self->semid;
-	self->pid = spawn(body_blocker, self->go, self->report);
-	ASSERT_LT(0, self->pid);
-	read_report(_metadata, self->report[0], &start, sizeof(start),
-		    "start time");
-	wait_blocked(_metadata, self->pid, variant->nrs, variant->nr_count,
-		     variant->call);
-
+	if (!start_blocker(_metadata, self, variant, &start))
+		return;
 	ASSERT_EQ(1, nostop(self->pid, 0, 0));
-	attached = now_ns();
+	if (!attached_in_time(variant, start))
+		SKIP(return, "too slow: attached after the call's timeout");
 	expect_attached_running(_metadata, self->pid);
-	/* Only an attach before the timeout ran out tests anything. */
-	if (variant->timed &&
-	    attached - start >= (CALL_TIMEOUT_MS - CALL_SLACK_MS) * NSEC_PER_MSEC)
-		SKIP(return, "too slow: attached %lld ms after the call began",
-		     (attached - start) / NSEC_PER_MSEC);
 	if (!variant->timed)
 		send_go(_metadata, self->go[1]);
 
 	read_report(_metadata, self->report[0], &res, sizeof(res), "result");
-	EXPECT_EQ(variant->ret, res.ret);
-	EXPECT_EQ(variant->ret < 0 ? variant->err : 0, res.err) {
-		TH_LOG("%s: errno %d (%s)", variant->call, res.err,
-		       strerror(res.err));
-	}
-	EXPECT_TRUE(res.data_ok);
+	expect_natural_result(_metadata, variant, &res);
 	/*
 	 * One sleep, ended by the timeout or the data.  A wake-up by the
 	 * attach makes two, even where the call restarts transparently
 	 * (futex, nanosleep, poll, pipe read).
 	 */
 	EXPECT_EQ(1, res.sleeps);
-	if (variant->timed) {
-		EXPECT_LE((CALL_TIMEOUT_MS - CALL_SLACK_MS) * NSEC_PER_MSEC,
-			  res.elapsed_ns) {
-			TH_LOG("%s returned after %lld ms of %d", variant->call,
-			       res.elapsed_ns / NSEC_PER_MSEC,
-			       CALL_TIMEOUT_MS);
-		}
-	}
 	/* never a stop, only the exit */
+	wait_exit(_metadata, self->pid, 0, "tracee");
+}
+
+/* PTRACE_GET_SYSCALL_INFO at a syscall stop of @tid */
+static void syscall_info(struct __test_metadata *_metadata, pid_t tid,
+			 struct ptrace_syscall_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	ASSERT_LT(0, ptrace_err(PTRACE_GET_SYSCALL_INFO, tid, sizeof(*info),
+				(unsigned long)info)) {
+		TH_LOG("PTRACE_GET_SYSCALL_INFO of %d: %m", tid);
+	}
+}
+
+/* Wait for a syscall stop of @tid; return its PTRACE_SYSCALL_INFO_* op. */
+static int wait_syscall_stop(struct __test_metadata *_metadata, pid_t tid,
+			     struct ptrace_syscall_info *info, const char *what)
+{
+	wait_stop(_metadata, tid, SYSCALL_STOP, what);
+	syscall_info(_metadata, tid, info);
+	return info->op;
+}
+
+/*
+ * PTRACE_NOSTOP_SYSCALL, the strace -p case: the call in progress runs to
+ * its natural end undisturbed, which is the first stop, a syscall-exit
+ * stop with the call's result; the next call stops at its entry.
+ */
+TEST_F(blocked, syscall_exit_stop_first)
+{
+	struct ptrace_syscall_info info;
+	struct block_result res;
+	long long start;
+
+	if (!start_blocker(_metadata, self, variant, &start))
+		return;
+	ASSERT_EQ(1, nostop(self->pid, PTRACE_NOSTOP_SYSCALL,
+			    PTRACE_O_TRACESYSGOOD));
+	if (!attached_in_time(variant, start))
+		SKIP(return, "too slow: attached after the call's timeout");
+	expect_attached_running(_metadata, self->pid);
+	if (!variant->timed)
+		send_go(_metadata, self->go[1]);
+
+	ASSERT_EQ(PTRACE_SYSCALL_INFO_EXIT,
+		  wait_syscall_stop(_metadata, self->pid, &info, "call's end"));
+	EXPECT_EQ(variant->ret < 0 ? -variant->err : variant->ret,
+		  info.exit.rval);
+	ASSERT_EQ(0, ptrace_err(PTRACE_SYSCALL, self->pid, 0, 0));
+	EXPECT_EQ(PTRACE_SYSCALL_INFO_ENTRY,
+		  wait_syscall_stop(_metadata, self->pid, &info, "next call"));
+	ASSERT_EQ(0, ptrace_err(PTRACE_DETACH, self->pid, 0, 0));
+
+	read_report(_metadata, self->report[0], &res, sizeof(res), "result");
+	expect_natural_result(_metadata, variant, &res);
+	wait_exit(_metadata, self->pid, 0, "tracee");
+}
+
+/*
+ * PTRACE_DETACH_NOSTOP of a tracee asleep in the call, with syscall stops
+ * armed and a PTRACE_REPORT pending: no wake-up, no stop, and nothing is
+ * left behind for the next tracer, which attaches before the call ends
+ * and must see no stop at all.
+ */
+TEST_F(blocked, detach_nostop_undisturbed)
+{
+	struct block_result res;
+	long long start;
+	long ret;
+
+	if (!start_blocker(_metadata, self, variant, &start))
+		return;
+	ASSERT_EQ(1, nostop(self->pid, PTRACE_NOSTOP_SYSCALL,
+			    PTRACE_O_TRACESYSGOOD));
+	ret = ptrace_err(PTRACE_REPORT, self->pid, 0, 0);
+	ASSERT_TRUE(ret == 0 || ret == -EOPNOTSUPP);
+	ASSERT_EQ(1, ptrace_err(PTRACE_DETACH_NOSTOP, self->pid, 0, 0));
+	EXPECT_EQ(0, tracer_of(self->pid, self->pid));
+	ASSERT_EQ(1, nostop(self->pid, 0, 0));
+	if (!attached_in_time(variant, start))
+		SKIP(return, "too slow: attached after the call's timeout");
+	if (!variant->timed)
+		send_go(_metadata, self->go[1]);
+
+	read_report(_metadata, self->report[0], &res, sizeof(res), "result");
+	expect_natural_result(_metadata, variant, &res);
+	/* One sleep: neither a wake-up nor a stop */
+	EXPECT_EQ(1, res.sleeps);
 	wait_exit(_metadata, self->pid, 0, "tracee");
 }
 
@@ -2599,6 +2791,322 @@ TEST_F_TIMEOUT(nostop, exec_in_de_thread_other_uid_eperm, 20)
 	expect_unpriv_eperm(_metadata, self);
 	/* we may trace it: for us the exec is what fails the call */
 	EXPECT_EQ(-EAGAIN, nostop(self->pid, 0, 0));
+}
+
+/* ------------------------------------------------------------------ */
+/* Passive tracing: syscall stops armed at attach, detach unstopped   */
+/* ------------------------------------------------------------------ */
+
+static long detach_nostop(pid_t pid, unsigned long flags)
+{
+	return ptrace_err(PTRACE_DETACH_NOSTOP, pid, flags, 0);
+}
+
+/*
+ * PTRACE_NOSTOP_SYSCALL on a whole process: the first stop of every thread
+ * is the end of the read() it slept in, with its result; then each of its
+ * calls stops at entry and exit.  One PTRACE_DETACH_NOSTOP lets them all
+ * go while they sleep again.
+ */
+TEST_F(nostop, syscall_stops_every_thread)
+{
+	int step[READERS] = { 0 }, done = 0, i, status;
+	struct ptrace_syscall_info info;
+	pid_t tids[READERS], tid;
+
+	for (i = 0; i < READERS; i++)
+		ASSERT_EQ(0, pipe2(reader_pipes[i], O_CLOEXEC));
+	start(_metadata, self, body_readers, true);
+	ASSERT_EQ(READERS, list_tasks(self->pid, tids, READERS));
+	for (i = 0; i < READERS; i++)
+		wait_blocked(_metadata, tids[i], read_nrs, 1, "read");
+	ASSERT_EQ(READERS, nostop(self->pid,
+				  WHOLE_PROCESS | PTRACE_NOSTOP_SYSCALL,
+				  PTRACE_O_TRACESYSGOOD));
+	expect_no_report(_metadata, -1, "after the attach");
+	for (i = 0; i < READERS; i++)
+		ASSERT_EQ(1, write(reader_pipes[i][1], "g", 1));
+
+	while (done < READERS) {
+		tid = wait_for(-1, &status, 0);
+		ASSERT_LT(0, tid);
+		for (i = 0; i < READERS && tids[i] != tid; i++)
+			;
+		ASSERT_GT(READERS, i) {
+			TH_LOG("stop of %d, not a thread of %d", tid, self->pid);
+		}
+		ASSERT_EQ(SYSCALL_STOP, status >> 8) {
+			TH_LOG("thread %d: status %#x", tid, status);
+		}
+		syscall_info(_metadata, tid, &info);
+		switch (step[i]++) {
+		case 0:		/* the read() in progress at the attach */
+			ASSERT_EQ(PTRACE_SYSCALL_INFO_EXIT, info.op);
+			ASSERT_EQ(1, info.exit.rval);
+			break;
+		case 1:
+			ASSERT_EQ(PTRACE_SYSCALL_INFO_ENTRY, info.op);
+			ASSERT_EQ(__NR_getppid, info.entry.nr);
+			break;
+		case 2:
+			ASSERT_EQ(PTRACE_SYSCALL_INFO_EXIT, info.op);
+			ASSERT_EQ(getpid(), info.exit.rval);
+			break;
+		case 3:
+			ASSERT_EQ(PTRACE_SYSCALL_INFO_ENTRY, info.op);
+			ASSERT_EQ(__NR_read, info.entry.nr);
+			done++;
+			break;
+		default:
+			ASSERT_TRUE(false) {
+				TH_LOG("thread %d: stop %d, op %d", tid,
+				       step[i], info.op);
+			}
+		}
+		ASSERT_EQ(0, ptrace_err(PTRACE_SYSCALL, tid, 0, 0));
+	}
+	for (i = 0; i < READERS; i++)
+		wait_blocked(_metadata, tids[i], read_nrs, 1, "read again");
+
+	ASSERT_EQ(READERS, detach_nostop(self->pid,
+					 PTRACE_NOSTOP_THREAD_GROUP));
+	for (i = 0; i < READERS; i++)
+		EXPECT_EQ(0, tracer_of(self->pid, tids[i]));
+	/* the leader reads pipe 0 */
+	ASSERT_EQ(1, write(reader_pipes[0][1], "q", 1));
+	wait_exit(_metadata, self->pid, 0, "detached tracee");
+}
+
+/*
+ * A thread created later takes the syscall tracing of its creator, and a
+ * PTRACE_REPORT its creator has pending: it reports the exit of its clone()
+ * (where the architecture reports it for a new task: not arm64), then the
+ * report stop, before it runs any code of its own.  The creator, asked
+ * while stopped at the entry of the clone, stops at its exit, then
+ * reports too.
+ */
+TEST_F(nostop, new_thread_inherits_syscall_and_report)
+{
+	int status, cstep = 0, tstep = 0, i, *step;
+	struct ptrace_syscall_info info;
+	pid_t tid = 0, child = 0, t;
+	char msg = 0;
+	long ret;
+
+	start(_metadata, self, body_thread_on_go, true);
+	wait_blocked(_metadata, self->pid, read_nrs, 1, "read");
+	ASSERT_EQ(1, nostop(self->pid, WHOLE_PROCESS | PTRACE_NOSTOP_SYSCALL,
+			    PTRACE_O_TRACESYSGOOD));
+	send_go(_metadata, self->go[1]);
+	ASSERT_EQ(PTRACE_SYSCALL_INFO_EXIT,
+		  wait_syscall_stop(_metadata, self->pid, &info, "read"));
+	for (i = 0;; i++) {
+		ASSERT_GT(1000, i) {
+			TH_LOG("no clone() in %d system calls", i);
+		}
+		ASSERT_EQ(0, ptrace_err(PTRACE_SYSCALL, self->pid, 0, 0));
+		if (wait_syscall_stop(_metadata, self->pid, &info,
+				      "creator") != PTRACE_SYSCALL_INFO_ENTRY)
+			continue;
+#ifdef __NR_clone3
+		if (info.entry.nr == __NR_clone3)
+			break;
+#endif
+		if (info.entry.nr == __NR_clone)
+			break;
+	}
+	ret = ptrace_err(PTRACE_REPORT, self->pid, 0, 0);
+	if (ret == -EOPNOTSUPP)
+		SKIP(return, "no PTRACE_REPORT here");
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, ptrace_err(PTRACE_SYSCALL, self->pid, 0, 0));
+
+	while (cstep < 2 || tstep < 2) {
+		t = wait_for(-1, &status, 0);
+		ASSERT_LT(0, t);
+		ASSERT_TRUE(WIFSTOPPED(status)) {
+			TH_LOG("%d: status %#x", t, status);
+		}
+		if (t != self->pid) {
+			if (!tid)
+				tid = t;
+			ASSERT_EQ(tid, t);
+		}
+		step = t == self->pid ? &cstep : &tstep;
+		if (status >> 8 == SYSCALL_STOP) {
+			ASSERT_EQ(0, *step) {
+				TH_LOG("%d: a system call before the report",
+				       t);
+			}
+			syscall_info(_metadata, t, &info);
+			ASSERT_EQ(PTRACE_SYSCALL_INFO_EXIT, info.op);
+			if (t == self->pid)
+				child = info.exit.rval;
+			else
+				ASSERT_EQ(0, info.exit.rval);
+			*step = 1;
+			ASSERT_EQ(0, ptrace_err(PTRACE_SYSCALL, t, 0, 0));
+			continue;
+		}
+		ASSERT_EQ(EVENT_STOP_OF(SIGTRAP), status >> 8) {
+			TH_LOG("%d: status %#x", t, status);
+		}
+		ASSERT_EQ(PTRACE_EVENTMSG_REPORT, event_msg(_metadata, t));
+		/* the creator's clone() reports its exit first */
+		ASSERT_TRUE(t != self->pid || *step == 1);
+		*step = 2;
+		ASSERT_EQ(0, ptrace_err(PTRACE_CONT, t, 0, 0));
+	}
+	EXPECT_EQ(tid, child);
+	read_report(_metadata, self->report[0], &t, sizeof(t), "thread tid");
+	EXPECT_EQ(tid, t);
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, tid, 0, "new thread");
+	read_report(_metadata, self->report[0], &msg, 1, "joined");
+	EXPECT_EQ('j', msg);
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, self->pid, 0, "tracee");
+}
+
+/*
+ * PTRACE_DETACH_NOSTOP of a whole process, named by one of its threads:
+ * one thread is in a ptrace-stop and resumes; the others sleep on and are
+ * not woken (their voluntary context switches stay as they were).
+ */
+TEST_F(nostop, detach_nostop_group)
+{
+	const int n = 8;
+	struct task_info ti[8];
+	pid_t tids[8];
+	long sleeps;
+	int i;
+
+	if (!start_threads(_metadata, self, n, false, tids))
+		return;
+	for (i = 1; i < n; i++)
+		wait_blocked(_metadata, tids[i], futex_nrs,
+			     sizeof(futex_nrs) / sizeof(long), "futex");
+	wait_blocked(_metadata, tids[0], read_nrs, 1, "read");
+	ASSERT_EQ(n, nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP, 0));
+	ASSERT_EQ(0, ptrace_err(PTRACE_INTERRUPT, tids[1], 0, 0));
+	wait_stop(_metadata, tids[1], EVENT_STOP_OF(SIGTRAP), "interrupted");
+	for (i = 0; i < n; i++)
+		ASSERT_TRUE(task_info(self->pid, tids[i], &ti[i]));
+
+	ASSERT_EQ(n, detach_nostop(tids[2], PTRACE_NOSTOP_THREAD_GROUP));
+	wait_state(_metadata, tids[1], 'S');
+	for (i = 0; i < n; i++) {
+		sleeps = ti[i].sleeps;
+		ASSERT_TRUE(task_info(self->pid, tids[i], &ti[i]));
+		EXPECT_EQ(0, ti[i].tracer);
+		if (i != 1)
+			EXPECT_EQ(sleeps, ti[i].sleeps) {
+				TH_LOG("thread %d woken", tids[i]);
+			}
+	}
+	expect_no_report(_metadata, -1, "after the detach");
+}
+
+/*
+ * Detached in a signal-delivery-stop the tracer has not waited for (so
+ * does not know the signal of), the tracee gets the signal, as if it had
+ * never been traced.
+ */
+TEST_F(nostop, detach_nostop_signal_stop_keeps_signal)
+{
+	char msg = 0;
+
+	start(_metadata, self, body_usr1, true);
+	ASSERT_EQ(1, nostop(self->pid, 0, 0));
+	ASSERT_EQ(0, kill(self->pid, SIGUSR1));
+	wait_state(_metadata, self->pid, 't');
+	ASSERT_EQ(1, detach_nostop(self->pid, 0));
+	read_report(_metadata, self->report[0], &msg, 1, "handler");
+	EXPECT_EQ('u', msg);
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, self->pid, 0, "tracee");
+}
+
+/*
+ * Without PTRACE_O_TRACESYSGOOD, a syscall stop has SIGTRAP for exit code
+ * until the tracer waits for it; detached there, the tracee must not get
+ * that SIGTRAP, which kills it.
+ */
+TEST_F(nostop, detach_nostop_syscall_stop_no_sigtrap)
+{
+	char msg = 0;
+
+	start(_metadata, self, body_echo, true);
+	wait_blocked(_metadata, self->pid, read_nrs, 1, "read");
+	ASSERT_EQ(1, nostop(self->pid, PTRACE_NOSTOP_SYSCALL, 0));
+	send_go(_metadata, self->go[1]);
+	wait_state(_metadata, self->pid, 't');
+	ASSERT_EQ(1, detach_nostop(self->pid, 0));
+	read_report(_metadata, self->report[0], &msg, 1, "echo");
+	EXPECT_EQ('a', msg);
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, self->pid, 0, "detached tracee");
+}
+
+/*
+ * A tracee single-stepped into a blocking call runs with the step flag:
+ * it cannot be detached running (EBUSY, still traced); it stops after the
+ * call and can be detached then.
+ */
+TEST_F(nostop, detach_nostop_stepping_ebusy)
+{
+	struct ptrace_syscall_info info;
+	int i, status;
+	char msg = 0;
+	long ret;
+
+	start(_metadata, self, body_echo, true);
+	wait_blocked(_metadata, self->pid, read_nrs, 1, "read");
+	ASSERT_EQ(1, nostop(self->pid, PTRACE_NOSTOP_SYSCALL,
+			    PTRACE_O_TRACESYSGOOD));
+	send_go(_metadata, self->go[1]);
+	ASSERT_EQ(PTRACE_SYSCALL_INFO_EXIT,
+		  wait_syscall_stop(_metadata, self->pid, &info, "read"));
+	/* on to the entry of the next read(), after the echo */
+	for (i = 0;; i++) {
+		ASSERT_GT(100, i);
+		ASSERT_EQ(0, ptrace_err(PTRACE_SYSCALL, self->pid, 0, 0));
+		if (wait_syscall_stop(_metadata, self->pid, &info, "echo") ==
+		    PTRACE_SYSCALL_INFO_ENTRY && info.entry.nr == __NR_read)
+			break;
+	}
+	read_report(_metadata, self->report[0], &msg, 1, "echo");
+	EXPECT_EQ('a', msg);
+	ret = ptrace_err(PTRACE_SINGLESTEP, self->pid, 0, 0);
+	if (ret == -EIO)
+		SKIP(return, "no PTRACE_SINGLESTEP here");
+	ASSERT_EQ(0, ret);
+	wait_blocked(_metadata, self->pid, read_nrs, 1, "read, stepping");
+
+	EXPECT_EQ(-EBUSY, detach_nostop(self->pid, 0));
+	EXPECT_EQ(getpid(), tracer_of(self->pid, self->pid));
+	send_go(_metadata, self->go[1]);
+	ASSERT_EQ(self->pid, wait_for(self->pid, &status, 0));
+	ASSERT_TRUE(WIFSTOPPED(status) && WSTOPSIG(status) == SIGTRAP) {
+		TH_LOG("status %#x", status);
+	}
+	/* the step's SIGTRAP, which PTRACE_DETACH can drop */
+	ASSERT_EQ(0, ptrace_err(PTRACE_DETACH, self->pid, 0, 0));
+	wait_exit(_metadata, self->pid, 0, "detached tracee");
+}
+
+TEST_F(nostop, detach_nostop_errors)
+{
+	start(_metadata, self, body_idle, true);
+	EXPECT_EQ(-ESRCH, detach_nostop(self->pid, 0));
+	ASSERT_EQ(1, nostop(self->pid, 0, 0));
+	EXPECT_EQ(-EINVAL, detach_nostop(self->pid, BAD_FLAG));
+	EXPECT_EQ(-EINVAL, ptrace_err(PTRACE_DETACH_NOSTOP, self->pid, 0,
+				      SIGUSR1));
+	EXPECT_EQ(getpid(), tracer_of(self->pid, self->pid));
+	EXPECT_EQ(1, detach_nostop(self->pid, 0));
+	EXPECT_EQ(0, tracer_of(self->pid, self->pid));
+	EXPECT_EQ(-ESRCH, detach_nostop(self->pid, 0));
 }
 
 int main(int argc, char **argv)

@@ -34,6 +34,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -49,6 +50,12 @@
 #include <linux/auxvec.h>
 #include <linux/futex.h>
 #include <linux/io_uring.h>
+#if defined(__aarch64__) || (defined(__riscv) && __riscv_xlen == 64)
+#include <linux/kvm.h>
+#define HAVE_KVM_GUEST		1	/* we have guest code for it */
+#else
+#define HAVE_KVM_GUEST		0
+#endif
 #include <linux/perf_event.h>
 /* Not <sys/ptrace.h>: glibc's copy of the constants clashes with the uapi. */
 #include <linux/ptrace.h>
@@ -69,6 +76,9 @@
 #endif
 #ifndef PTRACE_EVENTMSG_REPORT
 #define PTRACE_EVENTMSG_REPORT		3
+#endif
+#ifndef PTRACE_REPORT_INTERRUPT
+#define PTRACE_REPORT_INTERRUPT		0x00000008
 #endif
 
 #ifndef PR_SET_PTRACER_ANY
@@ -1764,14 +1774,17 @@ TEST_F(report, other_tracers_tracee_esrch)
 	EXPECT_EQ(-ESRCH, ptrace_err(PTRACE_REPORT, t->pid, 0, 0));
 }
 
-/* Refused, so no report: the sleeper's read() returns and it exits. */
+/*
+ * Refused, so no report: the sleeper's read() returns and it exits.  The
+ * top bit of addr, which no flag will ever be.
+ */
 TEST_F(report, addr_nonzero_einval)
 {
 	struct tracee_ctx *t = &self->t;
 
 	start(_metadata, t, body_idle, true);
 	ASSERT_EQ(0, ptrace_err(PTRACE_SEIZE, t->pid, 0, 0));
-	EXPECT_EQ(-EINVAL, ptrace_err(PTRACE_REPORT, t->pid, 1, 0));
+	EXPECT_EQ(-EINVAL, ptrace_err(PTRACE_REPORT, t->pid, 0x80000000UL, 0));
 	send_go(_metadata, t->go[1]);
 	wait_exit(_metadata, t->pid, 0, "tracee after the refused report");
 }
@@ -2424,6 +2437,162 @@ static void collect_stops(struct __test_metadata *_metadata,
 	free(seen);
 }
 
+/* ------------------------------------------------------------------ */
+/* A vCPU thread                                                      */
+/* ------------------------------------------------------------------ */
+
+#define KVM_GUEST_BASE		0x10000UL
+#define KVM_GUEST_SIZE		0x10000UL
+
+#if HAVE_KVM_GUEST
+/* A VM whose one vCPU branches to itself forever: the vCPU fd or -errno */
+static int kvm_spin_vcpu(void)
+{
+	struct kvm_userspace_memory_region region = {
+		.guest_phys_addr = KVM_GUEST_BASE,
+		.memory_size = KVM_GUEST_SIZE,
+	};
+	unsigned long pc = KVM_GUEST_BASE;
+	struct kvm_one_reg reg = { .addr = (unsigned long)&pc };
+	int kvm, vm, vcpu;
+	__u32 *code;
+
+	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm < 0)
+		return -errno;
+	vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	if (vm < 0)
+		return -errno;
+	code = mmap(NULL, KVM_GUEST_SIZE, PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (code == MAP_FAILED)
+		return -errno;
+	region.userspace_addr = (unsigned long)code;
+	if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &region))
+		return -errno;
+	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+	if (vcpu < 0)
+		return -errno;
+#ifdef __aarch64__
+	{
+		struct kvm_vcpu_init init;
+
+		if (ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init) ||
+		    ioctl(vcpu, KVM_ARM_VCPU_INIT, &init))
+			return -errno;
+	}
+	code[0] = 0x14000000;		/* b . */
+	reg.id = KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE |
+		 KVM_REG_ARM_CORE_REG(regs.pc);
+#else
+	code[0] = 0x0000006f;		/* j . */
+	reg.id = KVM_REG_RISCV | KVM_REG_SIZE_U64 | KVM_REG_RISCV_CORE |
+		 KVM_REG_RISCV_CORE_REG(regs.pc);
+#endif
+	if (ioctl(vcpu, KVM_SET_ONE_REG, &reg))
+		return -errno;
+	return vcpu;
+}
+#else
+static int kvm_spin_vcpu(void)
+{
+	return -ENOSYS;
+}
+#endif
+
+/*
+ * Run the spinning vCPU, entering KVM_RUN again after each exit, as a VMM
+ * does; report 0, or the -errno of the setup and wait.
+ */
+static void body_kvm(const struct chan *c)
+{
+	int vcpu = kvm_spin_vcpu();
+
+	say_int(c, vcpu < 0 ? vcpu : 0);
+	if (vcpu < 0) {
+		hear(c);
+		_exit(0);
+	}
+#if HAVE_KVM_GUEST
+	for (;;) {
+		if (ioctl(vcpu, KVM_RUN, 0) && errno != EINTR)
+			_exit(TRACEE_SETUP_FAILED);
+	}
+#endif
+}
+
+/* Field 43 of /proc/@tid/stat: clock ticks spent running a guest */
+static long guest_ticks(pid_t tid)
+{
+	char path[64], buf[1024], *p;
+	int field;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
+	if (read_proc(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	p = strrchr(buf, ')');		/* field 2, comm, ends here */
+	for (field = 2; p && field < 43; field++)
+		p = strchr(p + 1, ' ');
+	return p ? strtol(p + 1, NULL, 10) : -1;
+}
+
+/* Wait until @tid has run its guest for more than @floor ticks. */
+static void wait_in_guest(struct __test_metadata *_metadata, pid_t tid,
+			  long floor)
+{
+	long long deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
+
+	while (guest_ticks(tid) <= floor) {
+		ASSERT_GT(deadline, now_ns()) {
+			TH_LOG("%d ran no guest code (%ld ticks)", tid,
+			       guest_ticks(tid));
+		}
+		sched_yield();
+	}
+}
+
+/*
+ * A vCPU thread runs its guest inside KVM_RUN, whose guest entry work
+ * clears TIF_NOTIFY_RESUME: the report must not be lost there.  The
+ * thread leaves guest mode (KVM_RUN returns EINTR, as for a signal),
+ * stops on its way to user mode, and runs the guest again after
+ * PTRACE_CONT.  Needs KVM in the guest kernel (nested virtualization).
+ */
+TEST_F(report, kvm_vcpu_thread_stops)
+{
+	struct tracee_ctx *t = &self->t;
+	int err = 1, status = 0;
+	long long deadline;
+	pid_t pid;
+	long ticks;
+
+	if (!HAVE_KVM_GUEST)
+		SKIP(return, "no guest code for this architecture");
+	start(_metadata, t, body_kvm, false);
+	read_report(_metadata, t->report[0], &err, sizeof(err), "KVM setup");
+	if (err)
+		SKIP(return, "no KVM here: %s", strerror(-err));
+	ASSERT_EQ(0, ptrace_err(PTRACE_SEIZE, t->pid, 0, 0));
+	wait_in_guest(_metadata, t->pid, 0);
+
+	ASSERT_EQ(0, ptrace_err(PTRACE_REPORT, t->pid, 0, 0));
+	deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
+	while (!(pid = wait_for(t->pid, &status, WNOHANG))) {
+		ASSERT_GT(deadline, now_ns()) {
+			TH_LOG("the vCPU thread never stopped (%ld ticks)",
+			       guest_ticks(t->pid));
+		}
+		sched_yield();
+	}
+	ASSERT_EQ(t->pid, pid);
+	check_report_stop(_metadata, t->pid, status, "vCPU thread");
+
+	ticks = guest_ticks(t->pid);
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, t->pid, 0, 0));
+	wait_in_guest(_metadata, t->pid, ticks);
+	expect_no_report(_metadata, t->pid, "back in the guest");
+}
+
 FIXTURE(threads) {
 	struct tracee_ctx t;
 	int efd;
@@ -2433,6 +2602,7 @@ FIXTURE(threads) {
 FIXTURE_VARIANT(threads) {
 	bool nostop;	/* PTRACE_ATTACH_NOSTOP the group, else SEIZE each */
 	bool report;	/* PTRACE_REPORT, else PTRACE_INTERRUPT */
+	bool group;	/* one PTRACE_REPORT on the group, leader included */
 };
 
 FIXTURE_VARIANT_ADD(threads, seize_report) {
@@ -2450,9 +2620,22 @@ FIXTURE_VARIANT_ADD(threads, seize_interrupt) {
 	.report = false,
 };
 
+FIXTURE_VARIANT_ADD(threads, nostop_group_report_one_call) {
+	.nostop = true,
+	.report = true,
+	.group = true,
+};
+
+FIXTURE_VARIANT_ADD(threads, nostop_group_interrupt_one_call) {
+	.nostop = true,
+	.report = false,
+	.group = true,
+};
+
 FIXTURE_SETUP(threads)
 {
-	if (variant->report && !report_supported(_metadata))
+	if ((variant->report || variant->group) &&
+	    !report_supported(_metadata))
 		SKIP(return, "PTRACE_REPORT not supported");
 	if (variant->nostop && !nostop_supported(_metadata))
 		SKIP(return, "PTRACE_ATTACH_NOSTOP not supported");
@@ -2461,7 +2644,7 @@ FIXTURE_SETUP(threads)
 	ctx_init(_metadata, &self->t);
 	self->efd = eventfd(0, EFD_CLOEXEC);
 	ASSERT_LE(0, self->efd);
-	self->tids = calloc(NR_THREADS, sizeof(*self->tids));
+	self->tids = calloc(NR_THREADS + 1, sizeof(*self->tids));
 	ASSERT_NE(NULL, self->tids);
 }
 
@@ -2473,8 +2656,9 @@ FIXTURE_TEARDOWN(threads)
 }
 
 /*
- * Arrest NR_THREADS sleeping threads one by one, then wake them all.
- * REPORT: every epoll_wait() returns 1, no EINTR.  INTERRUPT: all EINTR.
+ * Arrest NR_THREADS sleeping threads one by one, or all in one call with
+ * the leader, then wake them all.  REPORT: every epoll_wait() returns 1,
+ * no EINTR.  INTERRUPT: all EINTR.  Each thread stops exactly once.
  */
 TEST_F_TIMEOUT(threads, epoll_wait_eintr_count, THREADS_TIMEOUT_SEC)
 {
@@ -2508,11 +2692,20 @@ TEST_F_TIMEOUT(threads, epoll_wait_eintr_count, THREADS_TIMEOUT_SEC)
 			TH_LOG("PTRACE_SEIZE of thread %d", self->tids[i]);
 		}
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !variant->group; i++) {
 		ret = ptrace_err(req, self->tids[i], 0, 0);
 		ASSERT_EQ(0, ret) {
 			TH_LOG("request %#lx on thread %d", req, self->tids[i]);
 		}
+	}
+	if (variant->group) {
+		ret = ptrace_err(PTRACE_REPORT, self->tids[0],
+				 PTRACE_NOSTOP_THREAD_GROUP |
+				 (variant->report ? 0 : PTRACE_REPORT_INTERRUPT),
+				 0);
+		ASSERT_EQ(NR_THREADS + 1, ret);
+		/* the leader, asleep in pthread_join(), is asked too */
+		self->tids[n] = t->pid;
 	}
 
 	if (variant->report) {
@@ -2522,9 +2715,9 @@ TEST_F_TIMEOUT(threads, epoll_wait_eintr_count, THREADS_TIMEOUT_SEC)
 			TH_LOG("%d stopped asleep, status %#x", pid, status);
 		}
 		ASSERT_EQ(sizeof(one), write(self->efd, &one, sizeof(one)));
-		collect_stops(_metadata, self->tids, n, msg);
+		collect_stops(_metadata, self->tids, n + variant->group, msg);
 	} else {
-		collect_stops(_metadata, self->tids, n, msg);
+		collect_stops(_metadata, self->tids, n + variant->group, msg);
 		ASSERT_EQ(sizeof(one), write(self->efd, &one, sizeof(one)));
 	}
 
