@@ -29,6 +29,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2496,7 +2497,7 @@ static int kvm_spin_vcpu(void)
 #else
 static int kvm_spin_vcpu(void)
 {
-	return -ENOSYS;
+	return -EOPNOTSUPP;
 }
 #endif
 
