@@ -11,7 +11,10 @@ set -euo pipefail
 unset MAKEFLAGS MAKEOVERRIDES MFLAGS
 top=$(cd "$(dirname "$0")/.." && pwd)
 cross=$1 out=$(realpath -m "$2")
-[ -x "$out/bin/busybox" ] && exit 0
+conf=$top/harness/config/busybox.config
+# Built already, with the applets listed now
+[ -x "$out/bin/busybox" ] && [ "$(md5sum < "$conf")" = "$(cat "$out/config.sum" 2>/dev/null)" ] &&
+	exit 0
 
 src=$top/build/busybox-src
 if [ ! -d "$src/tree" ]; then
@@ -35,5 +38,6 @@ missing=$(grep -o '^CONFIG_[A-Z0-9_]*' "$top/harness/config/busybox.config" |
 make -C "$obj" -s -j"$(nproc)" CROSS_COMPILE="$cross" busybox >&2
 mkdir -p "$out/bin"
 cp "$obj/busybox" "$out/bin/busybox"
+md5sum < "$conf" > "$out/config.sum"
 rm -rf "$obj"
 echo "busybox: $out/bin/busybox" >&2
