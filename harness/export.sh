@@ -19,7 +19,7 @@ if [ -z "$name" ] || [ -z "$email" ]; then
 fi
 # The manifest's authors are the project's alias; a sign-off (Developer's
 # Certificate of Origin) is a person's.
-if sed -n 's/^From: .*<\(.*\)>$/\1/p' "$top/series" | grep -qxF "$email"; then
+if sed -n 's/^From: .*<\(.*\)>$/\1/p' "$top/series" | grep -xF "$email" >/dev/null; then
 	echo "series: $email is the project's alias, not a person: set NAME= and EMAIL=" >&2
 	exit 1
 fi
@@ -86,7 +86,7 @@ ignore() {
 	local f
 	for f in $(awk '/^diff --git /{ f = $4; sub(/^b\//, "", f) } /^new file mode/{ print f }' "$1"); do
 		(cd "$tree" && scripts/get_maintainer.pl --no-git --no-git-fallback -f "$f") |
-			grep -q '(maintainer:' || return 0
+			grep '(maintainer:' >/dev/null || return 0
 	done
 	echo "--ignore FILE_PATH_CHANGES"
 }

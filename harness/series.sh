@@ -25,8 +25,13 @@ series_subject() {
 	awk -v n="$1" '/^%% /{ if (++i == n) { sub(/^%% /, ""); print; exit } }' "$series"
 }
 
+# One awk reads the whole manifest: a reader that stopped early would kill
+# the writer of a pipe with SIGPIPE (exit 141 under pipefail).
 series_header() {
-	series_entry "$1" | awk -v k="$2:" '/^$/{ exit } $1 == k { sub(/^[^:]*: */, ""); print }'
+	awk -v n="$1" -v k="$2:" '
+		/^%% / { i++; hdr = (i == n); next }
+		hdr && /^$/ { hdr = 0 }
+		hdr && $1 == k { sub(/^[^:]*: */, ""); print }' "$series"
 }
 
 series_files() { series_header "$1" File; }
