@@ -3,7 +3,8 @@
 # Judge the console LOG of one QEMU run of kernel NAME (ARCH-KIND): print its
 # TAP, count the test cases, and fail on any unexpected "not ok", a missing
 # or short plan, a binary that failed without a known reason, a kernel
-# BUG/WARNING/lockdep/KASAN report, or a run that did not finish.  Writes
+# BUG/WARNING/lockdep/KASAN report, a case of harness/must-run that skipped
+# or did not run, or a run that did not finish.  Writes
 # "passed failed skipped known" to LOG.totals.
 #
 # usage: tap.sh LOG NAME
@@ -11,9 +12,11 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 log=$1 kind=$2
 
-awk -v kind="$kind" -v totals="$log.totals" -v kf="$top/harness/known-failures" '
-BEGIN {
-	while ((getline l < kf) > 0) {
+awk -v kind="$kind" -v totals="$log.totals" -v kf="$top/harness/known-failures" \
+	-v mr="$top/harness/must-run" '
+# The cases of list file @file that apply to this kernel, with their reason.
+function load(file, set,	l, f, reason, n, pat, i, re) {
+	while ((getline l < file) > 0) {
 		if (l ~ /^#/ || l ~ /^[ \t]*$/) continue
 		split(l, f, /[ \t]+/)
 		reason = l
@@ -23,10 +26,11 @@ BEGIN {
 			re = pat[i]
 			gsub(/\*/, ".*", re)
 			if (kind ~ ("^" re "$"))
-				known[f[1]] = reason
+				set[f[1]] = reason
 		}
 	}
 }
+BEGIN { load(kf, known); load(mr, must) }
 { sub(/\r$/, "") }
 /^kselftest: done/ { done = 1 }
 /(BUG:|WARNING:|Kernel panic|Oops|general protection fault|INFO: task .* blocked|possible (recursive|circular) locking|KASAN:|UBSAN:|Call Trace:)/ {
@@ -43,6 +47,7 @@ BEGIN {
 	if (match(line, / # /)) { dir = substr(line, RSTART + 3); line = substr(line, 1, RSTART - 1) }
 	ncase++
 	id = bin ":" line
+	if (id in must) { ran[id] = 1; if (dir ~ /^SKIP/) { fail++; binfail[bin]++; print "FAILED: " id ": skipped, but must run here: " must[id]; next } }
 	if (dir ~ /^SKIP/) skip++
 	else if (dir ~ /^XFAIL/) xfail++
 	else if (!bad) pass++
@@ -66,6 +71,7 @@ END {
 	if (!done) { print "RUN: the guest did not finish (no \"kselftest: done\")"; fail++ }
 	if (plan == 0 || top != plan) { print "RUN: plan 1.." plan " but " top " results"; fail++ }
 	if (kernel) { print "RUN: " kernel " kernel report line(s) in the console"; fail++ }
+	for (id in must) if (!(id in ran)) { print "FAILED: " id ": did not run, but must run here: " must[id]; fail++ }
 	printf "%d %d %d %d\n", pass, fail, skip, xfail > totals
 	printf "%s: %d passed, %d failed, %d skipped, %d known failures\n", kind, pass, fail, skip, xfail
 	exit fail > 0
