@@ -16,6 +16,15 @@
  *
  * Then the threads are released (the epoll set becomes readable) and count
  * the epoll_wait() calls that failed with EINTR: the price the tracee pays.
+ *
+ * The group attach and PTRACE_DETACH_NOSTOP walk the threads with
+ * tasklist_lock held for writing, as a tracer's exit (exit_ptrace()) walks
+ * its tracees.  What that costs the rest of the system is measured from
+ * another CPU: a probe thread there calls setpgid(), which takes
+ * tasklist_lock for writing, in a loop, and "max wait" is its slowest call
+ * during each method (during the getppid() calls: the probe's own noise).
+ * The exit of a tracer that seized the N threads is measured as the
+ * precedent.
  */
 
 #define _GNU_SOURCE
@@ -44,6 +53,9 @@
 #ifndef PTRACE_ATTACH_NOSTOP
 #define PTRACE_ATTACH_NOSTOP		0x4213
 #endif
+#ifndef PTRACE_DETACH_NOSTOP
+#define PTRACE_DETACH_NOSTOP		0x4215
+#endif
 #ifndef PTRACE_NOSTOP_THREAD_GROUP
 #define PTRACE_NOSTOP_THREAD_GROUP	0x00000001
 #endif
@@ -60,6 +72,10 @@ struct shared {
 	int errors;		/* other failures of epoll_wait() */
 	int created;		/* threads created before a failure */
 	int create_err;		/* that failure, an errno */
+	int probe_armed;	/* the probe records its slowest call */
+	int probe_quit;
+	long probe_calls;	/* calls made while armed */
+	long long probe_max_ns;	/* the slowest one */
 };
 
 static struct shared *shared;
@@ -72,6 +88,7 @@ struct result {
 	double ms;
 	long eintr;		/* -1 if not applicable */
 	long stops;		/* unexpected stops while reaping */
+	double wait_us;		/* the probe's slowest call, -1 if none */
 };
 
 struct target {
@@ -96,6 +113,96 @@ static long long now_ns(void)
 static double ms_since(long long start)
 {
 	return (now_ns() - start) / 1e6;
+}
+
+/* ------------------------------------------------------------------ */
+/* The probe of tasklist_lock                                         */
+/* ------------------------------------------------------------------ */
+
+static pthread_t probe_thread;
+static bool probe_on;
+
+/* Run on @cpu, or on any CPU if @cpu is -1. */
+static void pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+	int i;
+
+	CPU_ZERO(&set);
+	for (i = 0; i < CPU_SETSIZE; i++)
+		if (cpu < 0 || i == cpu)
+			CPU_SET(i, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/*
+ * Time setpgid(0, getpgrp()), which takes tasklist_lock for writing and
+ * changes nothing, in a loop on CPU 1; the benchmark runs on CPU 0.  A
+ * thread, not a process: the benchmark reaps with waitpid(-1).
+ */
+static void *probe(void *arg)
+{
+	pid_t pgrp = getpgrp();
+	long long t0, dt;
+
+	pin_to_cpu(1);
+	while (!__atomic_load_n(&shared->probe_quit, __ATOMIC_RELAXED)) {
+		t0 = now_ns();
+		syscall(__NR_setpgid, 0, pgrp);
+		dt = now_ns() - t0;
+		if (!__atomic_load_n(&shared->probe_armed, __ATOMIC_ACQUIRE))
+			continue;
+		if (dt > __atomic_load_n(&shared->probe_max_ns, __ATOMIC_RELAXED))
+			__atomic_store_n(&shared->probe_max_ns, dt,
+					 __ATOMIC_RELAXED);
+		__atomic_fetch_add(&shared->probe_calls, 1, __ATOMIC_RELEASE);
+	}
+	return arg;
+}
+
+/* No probe on a single CPU. */
+static void start_probe(void)
+{
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+		printf("attach_bench: one CPU, no tasklist_lock probe\n");
+		return;
+	}
+	pin_to_cpu(0);
+	probe_on = !pthread_create(&probe_thread, NULL, probe, NULL);
+}
+
+static void stop_probe(void)
+{
+	if (!probe_on)
+		return;
+	__atomic_store_n(&shared->probe_quit, 1, __ATOMIC_RELAXED);
+	pthread_join(probe_thread, NULL);
+}
+
+/* Start recording, once the probe is seen calling. */
+static void probe_arm(void)
+{
+	if (!probe_on)
+		return;
+	__atomic_store_n(&shared->probe_max_ns, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&shared->probe_calls, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&shared->probe_armed, 1, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&shared->probe_calls, __ATOMIC_ACQUIRE) < 2)
+		sched_yield();
+}
+
+/* Stop recording after one more call; the slowest one, in us, or -1. */
+static double probe_disarm(void)
+{
+	long calls;
+
+	if (!probe_on)
+		return -1;
+	calls = __atomic_load_n(&shared->probe_calls, __ATOMIC_ACQUIRE);
+	while (__atomic_load_n(&shared->probe_calls, __ATOMIC_ACQUIRE) < calls + 2)
+		sched_yield();
+	__atomic_store_n(&shared->probe_armed, 0, __ATOMIC_RELEASE);
+	return __atomic_load_n(&shared->probe_max_ns, __ATOMIC_ACQUIRE) / 1e3;
 }
 
 /* ------------------------------------------------------------------ */
@@ -236,6 +343,9 @@ static bool start_target(struct target *t, int nthreads)
 	}
 	if (t->pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		/* for the tracer that is not our parent, under Yama */
+		prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY);
+		pin_to_cpu(-1);
 		close(fds[1]);
 		run_target(nthreads, fds[0]);
 	}
@@ -352,8 +462,11 @@ static void detach_all(unsigned char *attached, long pid_max)
 			sys_ptrace(PTRACE_DETACH, tid, 0, 0);
 }
 
-/* Returns false if the kernel does not know the request. */
-static bool bench_nostop(int nthreads, struct result *r)
+/*
+ * Attach every thread in one call, then (@d) detach them in one call.
+ * Returns false if the kernel does not know the request.
+ */
+static bool bench_nostop(int nthreads, struct result *r, struct result *d)
 {
 	struct target t;
 	long long start;
@@ -361,10 +474,12 @@ static bool bench_nostop(int nthreads, struct result *r)
 
 	if (!start_target(&t, nthreads))
 		exit(1);
+	probe_arm();
 	start = now_ns();
 	ret = sys_ptrace(PTRACE_ATTACH_NOSTOP, t.pid,
 			 PTRACE_NOSTOP_THREAD_GROUP, 0);
 	r->ms = ms_since(start);
+	r->wait_us = probe_disarm();
 	if (ret < 0) {
 		/* An unknown request meets ptrace_check_attach() first. */
 		bool unknown = errno == ESRCH || errno == EIO;
@@ -378,6 +493,17 @@ static bool bench_nostop(int nthreads, struct result *r)
 	}
 	r->attached = ret;
 	r->done = true;
+
+	probe_arm();
+	start = now_ns();
+	ret = sys_ptrace(PTRACE_DETACH_NOSTOP, t.pid,
+			 PTRACE_NOSTOP_THREAD_GROUP, 0);
+	d->ms = ms_since(start);
+	d->wait_us = probe_disarm();
+	if (ret >= 0) {
+		d->attached = ret;
+		d->done = true;
+	}
 	release_target(&t, r);
 	return true;
 }
@@ -391,9 +517,11 @@ static void bench_loop(int nthreads, bool wait_stop, unsigned char *attached,
 	if (!start_target(&t, nthreads))
 		exit(1);
 	memset(attached, 0, pid_max + 1);
+	probe_arm();
 	start = now_ns();
 	r->attached = attach_loop(t.pid, attached, wait_stop);
 	r->ms = ms_since(start);
+	r->wait_us = probe_disarm();
 	r->done = true;
 	/* only stopped tracees can be detached; SEIZE ones need not be */
 	if (wait_stop)
@@ -403,13 +531,70 @@ static void bench_loop(int nthreads, bool wait_stop, unsigned char *attached,
 
 static void bench_getppid(int n, struct result *r)
 {
-	long long start = now_ns();
+	long long start;
 	int i;
 
+	probe_arm();
+	start = now_ns();
 	for (i = 0; i < n; i++)
 		syscall(__NR_getppid);
 	r->ms = ms_since(start);
+	r->wait_us = probe_disarm();
 	r->done = true;
+}
+
+/*
+ * The precedent: a tracer that seized every thread exits, and
+ * exit_ptrace() detaches them all with tasklist_lock held.  Timed from
+ * the go to the tracer's reaping.
+ */
+static void bench_tracer_exit(int nthreads, unsigned char *attached,
+			      long pid_max, struct result *r)
+{
+	int ready[2], go[2];
+	struct target t;
+	long long start;
+	pid_t tracer;
+	long count;
+
+	if (!start_target(&t, nthreads))
+		exit(1);
+	if (pipe2(ready, O_CLOEXEC) || pipe2(go, O_CLOEXEC)) {
+		perror("attach_bench: pipe");
+		exit(1);
+	}
+	tracer = fork();
+	if (tracer < 0) {
+		perror("attach_bench: fork");
+		exit(1);
+	}
+	if (tracer == 0) {
+		close(ready[0]);
+		close(go[1]);
+		memset(attached, 0, pid_max + 1);
+		count = attach_loop(t.pid, attached, false);
+		if (write(ready[1], &count, sizeof(count)) != sizeof(count) ||
+		    read(go[0], &count, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(ready[1]);
+	close(go[0]);
+	if (read(ready[0], &count, sizeof(count)) == sizeof(count)) {
+		r->attached = count;
+		probe_arm();
+		start = now_ns();
+		close(go[1]);
+		waitpid(tracer, NULL, 0);
+		r->ms = ms_since(start);
+		r->wait_us = probe_disarm();
+		r->done = true;
+	} else {
+		close(go[1]);
+		waitpid(tracer, NULL, 0);
+	}
+	close(ready[0]);
+	release_target(&t, r);
 }
 
 static long read_pid_max(void)
@@ -434,7 +619,7 @@ static long read_pid_max(void)
 
 static void print_result(const struct result *r, const struct result *unit)
 {
-	char attached[24], ratio[24], eintr[24];
+	char attached[24], ratio[24], eintr[24], wait[24];
 
 	if (!r->done) {
 		printf("%-30s not supported by this kernel\n", r->name);
@@ -446,9 +631,13 @@ static void print_result(const struct result *r, const struct result *unit)
 		snprintf(ratio, sizeof(ratio), "%.2f", r->ms / unit->ms);
 	else
 		snprintf(ratio, sizeof(ratio), "-");
-	printf("%-30s %9s %11.3f %10s %7s\n", r->name,
+	if (r->wait_us >= 0)
+		snprintf(wait, sizeof(wait), "%.1f", r->wait_us);
+	else
+		snprintf(wait, sizeof(wait), "-");
+	printf("%-30s %9s %11.3f %10s %7s %12s\n", r->name,
 	       r->attached < 0 ? "-" : attached, r->ms, ratio,
-	       r->eintr < 0 ? "-" : eintr);
+	       r->eintr < 0 ? "-" : eintr, wait);
 	if (r->stops)
 		printf("%-30s %ld unexpected stops\n", "", r->stops);
 }
@@ -466,6 +655,12 @@ int main(int argc, char **argv)
 	};
 	struct result getppid_r = {
 		.name = "getppid() x N", .attached = -1, .eintr = -1,
+	};
+	struct result detach = {
+		.name = "PTRACE_DETACH_NOSTOP group", .attached = -1, .eintr = -1,
+	};
+	struct result tracer_exit = {
+		.name = "exit of a SEIZE tracer", .attached = -1, .eintr = -1,
 	};
 	unsigned char *attached;
 	struct rlimit rl;
@@ -493,18 +688,24 @@ int main(int argc, char **argv)
 
 	printf("attach_bench: %d threads asleep in epoll_wait(), a fresh target per method\n",
 	       nthreads);
-	if (!bench_nostop(nthreads, &nostop))
+	start_probe();
+	if (!bench_nostop(nthreads, &nostop, &detach))
 		printf("attach_bench: no PTRACE_ATTACH_NOSTOP; measuring the others\n");
 	bench_loop(nthreads, false, attached, pid_max, &seize);
 	bench_loop(nthreads, true, attached, pid_max, &attach);
+	bench_tracer_exit(nthreads, attached, pid_max, &tracer_exit);
 	bench_getppid(nthreads, &getppid_r);
+	stop_probe();
 
-	printf("%-30s %9s %11s %10s %7s\n", "method", "attached", "ms",
-	       "x NOSTOP", "EINTR");
+	printf("%-30s %9s %11s %10s %7s %12s\n", "method", "attached", "ms",
+	       "x NOSTOP", "EINTR", "max wait us");
 	print_result(&nostop, &nostop);
 	print_result(&seize, &nostop);
 	print_result(&attach, &nostop);
 	print_result(&getppid_r, &nostop);
+	printf("%-30s %9s\n", "", "detached");
+	print_result(&detach, &nostop);
+	print_result(&tracer_exit, &nostop);
 	if (nostop.done && nostop.attached != nthreads)
 		printf("attach_bench: PTRACE_ATTACH_NOSTOP attached %ld threads, expected %d\n",
 		       nostop.attached, nthreads);

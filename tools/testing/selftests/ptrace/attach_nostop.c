@@ -2724,6 +2724,93 @@ TEST_F_TIMEOUT(nostop, exec_for_other_tracer_waits, 30)
 	wait_exit(_metadata, self->pid, 0, "exec'd tracee");
 }
 
+static volatile sig_atomic_t wait_signalled;
+
+static void on_wait_signal(int sig)
+{
+	wait_signalled = 1;
+}
+
+struct interrupter {
+	pid_t tid;		/* the thread that waits in ptrace() */
+	int go;			/* then tell the exec's tracer to go on */
+	bool ptrace_wchan;	/* it was seen asleep in ptrace() */
+	bool handled;		/* its handler ran while it waited */
+};
+
+/*
+ * Wait until @arg's thread sleeps in ptrace(), signal it, and wait for its
+ * handler, which runs only if the sleep is interruptible; then let the
+ * exec go on, in any case, so that nothing hangs.
+ */
+static void *interrupt_wait(void *arg)
+{
+	struct interrupter *in = arg;
+	long long deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
+	char path[64], wchan[128] = "";
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/wchan", in->tid);
+	while (!in->ptrace_wchan && now_ns() < deadline) {
+		sched_yield();
+		in->ptrace_wchan = read_proc(path, wchan, sizeof(wchan)) > 0 &&
+				   strstr(wchan, "ptrace");
+	}
+	syscall(__NR_tgkill, getpid(), in->tid, SIGUSR1);
+	while (!wait_signalled && now_ns() < deadline)
+		sched_yield();
+	in->handled = wait_signalled;
+	if (write(in->go, "g", 1) != 1)
+		return NULL;
+	return arg;
+}
+
+/*
+ * The wait for the mutex is interruptible, as PTRACE_SEIZE's: a signal's
+ * handler runs while we wait, and the call is restarted after it
+ * (-ERESTARTNOINTR), still to attach once the exec is over.
+ */
+TEST_F_TIMEOUT(nostop, exec_for_other_tracer_wait_interruptible, 30)
+{
+	struct interrupter in = { .tid = sys_gettid(), .go = self->hgo[1] };
+	struct sigaction sa = { .sa_handler = on_wait_signal };
+	char wchan[128] = "";
+	pthread_t thread;
+	char msg = 0;
+	long ret;
+
+	memcpy(exec_child_go, self->go, sizeof(exec_child_go));
+	memcpy(exec_child_report, self->report, sizeof(exec_child_report));
+	self->helper = spawn(body_exec_parent, self->hgo, self->hreport);
+	ASSERT_LT(0, self->helper);
+	read_report(_metadata, self->hreport[0], &self->pid,
+		    sizeof(self->pid), "pid of the exec child");
+	wait_ready(_metadata, self->report[0]);
+	ASSERT_TRUE(wait_exec_stuck(self->pid, wchan, sizeof(wchan))) {
+		TH_LOG("the exec does not wait in de_thread(): wchan %s", wchan);
+	}
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	ASSERT_EQ(0, pthread_create(&thread, NULL, interrupt_wait, &in));
+
+	ret = nostop(self->pid, 0, 0);
+	pthread_join(thread, NULL);
+	EXPECT_TRUE(in.ptrace_wchan);
+	EXPECT_TRUE(in.handled) {
+		TH_LOG("the handler did not run while the call waited");
+	}
+	read_report(_metadata, self->hreport[0], &msg, 1, "zombie reaped");
+	EXPECT_EQ('b', msg) {
+		TH_LOG("the call did not wait for the exec after the handler");
+	}
+	ASSERT_EQ(1, ret) {
+		TH_LOG("PTRACE_ATTACH_NOSTOP: %ld", ret);
+	}
+	read_report(_metadata, self->report[0], &msg, 1, "exec done");
+	ASSERT_EQ('e', msg);
+	EXPECT_EQ(getpid(), tracer_of(self->pid, self->pid));
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, self->pid, 0, "exec'd tracee");
+}
+
 /*
  * Threads of the target that take its cred_guard_mutex over and over, here
  * with failing execs, cannot keep the call failing or waiting: a mutex

@@ -1540,6 +1540,43 @@ TEST_F(report, group_stop_signal)
 	EXPECT_EQ(0UL, event_msg(_metadata, t->pid));
 }
 
+/*
+ * The tracer's SIGCHLD for a report stop has the si_code of the one for
+ * PTRACE_INTERRUPT's stop: both are PTRACE_EVENT_STOP traps.
+ */
+TEST_F(report, sigchld_like_interrupt)
+{
+	static const long requests[] = { PTRACE_REPORT, PTRACE_INTERRUPT };
+	struct timespec ts = { .tv_sec = BLOCK_TIMEOUT_SEC }, zero = { 0 };
+	struct tracee_ctx *t = &self->t;
+	int codes[2] = { 0, 0 };
+	sigset_t set;
+	siginfo_t si;
+	int i;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &set, NULL));
+	start(_metadata, t, body_spin, true);
+	ASSERT_EQ(0, ptrace_err(PTRACE_SEIZE, t->pid, 0, 0));
+	wait_spinning(_metadata, 0);
+	for (i = 0; i < 2; i++) {
+		while (sigtimedwait(&set, &si, &zero) == SIGCHLD)
+			;
+		ASSERT_EQ(0, ptrace_err(requests[i], t->pid, 0, 0));
+		wait_stop(_metadata, t->pid, EVENT_STOP_OF(SIGTRAP),
+			  i ? "interrupt stop" : "report stop");
+		ASSERT_EQ(SIGCHLD, sigtimedwait(&set, &si, &ts));
+		EXPECT_EQ(t->pid, si.si_pid);
+		codes[i] = si.si_code;
+		ASSERT_EQ(0, ptrace_err(PTRACE_CONT, t->pid, 0, 0));
+	}
+	EXPECT_EQ(codes[1], codes[0]) {
+		TH_LOG("SIGCHLD si_code: %d for the report stop, %d for PTRACE_INTERRUPT's",
+		       codes[0], codes[1]);
+	}
+}
+
 /* The signal in PTRACE_CONT's data at a report stop is not delivered. */
 TEST_F(report, cont_signal_ignored)
 {
@@ -2379,7 +2416,7 @@ static void body_sqpoll(const struct chan *c)
 /*
  * io_uring's SQPOLL thread, a user worker of the tracee, never returns to
  * user mode: PTRACE_REPORT refuses it rather than leave pending a stop
- * that would never come.
+ * that would never come, and a group arrest leaves it out.
  */
 TEST_F(report, user_worker_eperm)
 {
@@ -2397,6 +2434,9 @@ TEST_F(report, user_worker_eperm)
 	EXPECT_EQ(-EPERM, ptrace_err(PTRACE_REPORT, worker, 0, 0));
 	ASSERT_EQ(0, ptrace_err(PTRACE_SEIZE, t->pid, 0, 0));
 	EXPECT_EQ(0, ptrace_err(PTRACE_REPORT, t->pid, 0, 0));
+	/* a group arrest asks the leader only, not the traced worker */
+	EXPECT_EQ(1, ptrace_err(PTRACE_REPORT, t->pid,
+				PTRACE_NOSTOP_THREAD_GROUP, 0));
 }
 
 /*
