@@ -2724,11 +2724,11 @@ TEST_F_TIMEOUT(nostop, exec_for_other_tracer_waits, 30)
 	wait_exit(_metadata, self->pid, 0, "exec'd tracee");
 }
 
-static volatile sig_atomic_t wait_signalled;
+static int wait_signalled;
 
 static void on_wait_signal(int sig)
 {
-	wait_signalled = 1;
+	__atomic_store_n(&wait_signalled, 1, __ATOMIC_RELAXED);
 }
 
 struct interrupter {
@@ -2756,9 +2756,10 @@ static void *interrupt_wait(void *arg)
 				   strstr(wchan, "ptrace");
 	}
 	syscall(__NR_tgkill, getpid(), in->tid, SIGUSR1);
-	while (!wait_signalled && now_ns() < deadline)
+	while (!__atomic_load_n(&wait_signalled, __ATOMIC_RELAXED) &&
+	       now_ns() < deadline)
 		sched_yield();
-	in->handled = wait_signalled;
+	in->handled = __atomic_load_n(&wait_signalled, __ATOMIC_RELAXED);
 	if (write(in->go, "g", 1) != 1)
 		return NULL;
 	return arg;
