@@ -2687,15 +2687,13 @@ TEST_F_TIMEOUT(nostop, exec_in_de_thread_no_hang, 20)
 }
 
 /*
- * An exec that waits for another tracer to reap its zombie is no reason to
- * fail: as PTRACE_SEIZE does, wait for it (the mutex), and attach once the
- * exec is over.
+ * Fork body_exec_parent(), whose child's exec waits in de_thread() for it
+ * to reap a zombie thread; wait until the exec is stuck there.
  */
-TEST_F_TIMEOUT(nostop, exec_for_other_tracer_waits, 30)
+static void start_exec_for_other_tracer(struct __test_metadata *_metadata,
+					struct _test_data_nostop *self)
 {
 	char wchan[128] = "";
-	char msg = 0;
-	long ret;
 
 	memcpy(exec_child_go, self->go, sizeof(exec_child_go));
 	memcpy(exec_child_report, self->report, sizeof(exec_child_report));
@@ -2707,9 +2705,18 @@ TEST_F_TIMEOUT(nostop, exec_for_other_tracer_waits, 30)
 	ASSERT_TRUE(wait_exec_stuck(self->pid, wchan, sizeof(wchan))) {
 		TH_LOG("the exec does not wait in de_thread(): wchan %s", wchan);
 	}
+}
 
-	send_go(_metadata, self->hgo[1]);
-	ret = nostop(self->pid, 0, 0);
+/*
+ * The call that waited for that exec returned @ret: it must have waited
+ * until the other tracer reaped the zombie, then attached the exec'd task.
+ */
+static void finish_exec_for_other_tracer(struct __test_metadata *_metadata,
+					 struct _test_data_nostop *self,
+					 long ret)
+{
+	char msg = 0;
+
 	read_report(_metadata, self->hreport[0], &msg, 1, "zombie reaped");
 	EXPECT_EQ('b', msg) {
 		TH_LOG("the call did not wait for the exec");
@@ -2722,6 +2729,21 @@ TEST_F_TIMEOUT(nostop, exec_for_other_tracer_waits, 30)
 	EXPECT_EQ(getpid(), tracer_of(self->pid, self->pid));
 	send_go(_metadata, self->go[1]);
 	wait_exit(_metadata, self->pid, 0, "exec'd tracee");
+}
+
+/*
+ * An exec that waits for another tracer to reap its zombie is no reason to
+ * fail: as PTRACE_SEIZE does, wait for it (the mutex), and attach once the
+ * exec is over.
+ */
+TEST_F_TIMEOUT(nostop, exec_for_other_tracer_waits, 30)
+{
+	long ret;
+
+	start_exec_for_other_tracer(_metadata, self);
+	send_go(_metadata, self->hgo[1]);
+	ret = nostop(self->pid, 0, 0);
+	finish_exec_for_other_tracer(_metadata, self, ret);
 }
 
 static int wait_signalled;
@@ -2774,21 +2796,10 @@ TEST_F_TIMEOUT(nostop, exec_for_other_tracer_wait_interruptible, 30)
 {
 	struct interrupter in = { .tid = sys_gettid(), .go = self->hgo[1] };
 	struct sigaction sa = { .sa_handler = on_wait_signal };
-	char wchan[128] = "";
 	pthread_t thread;
-	char msg = 0;
 	long ret;
 
-	memcpy(exec_child_go, self->go, sizeof(exec_child_go));
-	memcpy(exec_child_report, self->report, sizeof(exec_child_report));
-	self->helper = spawn(body_exec_parent, self->hgo, self->hreport);
-	ASSERT_LT(0, self->helper);
-	read_report(_metadata, self->hreport[0], &self->pid,
-		    sizeof(self->pid), "pid of the exec child");
-	wait_ready(_metadata, self->report[0]);
-	ASSERT_TRUE(wait_exec_stuck(self->pid, wchan, sizeof(wchan))) {
-		TH_LOG("the exec does not wait in de_thread(): wchan %s", wchan);
-	}
+	start_exec_for_other_tracer(_metadata, self);
 	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
 	ASSERT_EQ(0, pthread_create(&thread, NULL, interrupt_wait, &in));
 
@@ -2798,18 +2809,7 @@ TEST_F_TIMEOUT(nostop, exec_for_other_tracer_wait_interruptible, 30)
 	EXPECT_TRUE(in.handled) {
 		TH_LOG("the handler did not run while the call waited");
 	}
-	read_report(_metadata, self->hreport[0], &msg, 1, "zombie reaped");
-	EXPECT_EQ('b', msg) {
-		TH_LOG("the call did not wait for the exec after the handler");
-	}
-	ASSERT_EQ(1, ret) {
-		TH_LOG("PTRACE_ATTACH_NOSTOP: %ld", ret);
-	}
-	read_report(_metadata, self->report[0], &msg, 1, "exec done");
-	ASSERT_EQ('e', msg);
-	EXPECT_EQ(getpid(), tracer_of(self->pid, self->pid));
-	send_go(_metadata, self->go[1]);
-	wait_exit(_metadata, self->pid, 0, "exec'd tracee");
+	finish_exec_for_other_tracer(_metadata, self, ret);
 }
 
 /*
