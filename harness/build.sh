@@ -45,11 +45,11 @@ make -C "$src/tools/testing/selftests" O="$obj" ARCH="$KARCH" CROSS_COMPILE="$CR
 	TARGETS=ptrace USERLDFLAGS=-static -s install >/dev/null
 # A 32-bit tracer on the 64-bit kernel: legacy_semantics built for i386
 # goes through the compat ptrace entry (CONFIG_IA32_EMULATION).
-if [ "$1" = x86_64 ]; then
+legacy=$src/tools/testing/selftests/ptrace/legacy_semantics.c
+if [ "$1" = x86_64 ] && [ -f "$legacy" ]; then
 	inst=$obj/kselftest/kselftest_install
 	i686-linux-gnu-gcc -std=c99 -pthread -Wall -static -isystem "$obj/usr/include" \
-		-o "$inst/ptrace/legacy_semantics_32" \
-		"$src/tools/testing/selftests/ptrace/legacy_semantics.c"
+		-o "$inst/ptrace/legacy_semantics_32" "$legacy"
 	grep -qx ptrace:legacy_semantics_32 "$inst/kselftest-list.txt" ||
 		echo ptrace:legacy_semantics_32 >> "$inst/kselftest-list.txt"
 fi
