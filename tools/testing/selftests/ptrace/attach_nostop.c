@@ -2757,13 +2757,13 @@ struct interrupter {
 	pid_t tid;		/* the thread that waits in ptrace() */
 	int go;			/* then tell the exec's tracer to go on */
 	bool ptrace_wchan;	/* it was seen asleep in ptrace() */
-	bool handled;		/* its handler ran while it waited */
+	bool handled;		/* its handler ran before the exec went on */
 };
 
 /*
  * Wait until @arg's thread sleeps in ptrace(), signal it, and wait for its
- * handler, which runs only if the sleep is interruptible; then let the
- * exec go on, in any case, so that nothing hangs.
+ * handler to run; then let the exec go on, in any case, so that nothing
+ * hangs.
  */
 static void *interrupt_wait(void *arg)
 {
@@ -2788,11 +2788,12 @@ static void *interrupt_wait(void *arg)
 }
 
 /*
- * The wait for the mutex is interruptible, as PTRACE_SEIZE's: a signal's
- * handler runs while we wait, and the call is restarted after it
- * (-ERESTARTNOINTR), still to attach once the exec is over.
+ * A signal that comes while the call waits for the mutex is handled, and
+ * the call is restarted after its handler (-ERESTARTNOINTR, as for
+ * PTRACE_SEIZE): the caller never sees EINTR, and the call still waits
+ * for the exec and attaches once it is over.
  */
-TEST_F_TIMEOUT(nostop, exec_for_other_tracer_wait_interruptible, 30)
+TEST_F_TIMEOUT(nostop, exec_for_other_tracer_signal_restarts, 30)
 {
 	struct interrupter in = { .tid = sys_gettid(), .go = self->hgo[1] };
 	struct sigaction sa = { .sa_handler = on_wait_signal };
@@ -2807,7 +2808,7 @@ TEST_F_TIMEOUT(nostop, exec_for_other_tracer_wait_interruptible, 30)
 	pthread_join(thread, NULL);
 	EXPECT_TRUE(in.ptrace_wchan);
 	EXPECT_TRUE(in.handled) {
-		TH_LOG("the handler did not run while the call waited");
+		TH_LOG("the handler did not run before the exec went on");
 	}
 	finish_exec_for_other_tracer(_metadata, self, ret);
 }
