@@ -38,6 +38,14 @@ fi
 export CCACHE_BASEDIR=$(dirname "$src") CCACHE_NOHASHDIR=1 CCACHE_DEPEND=1
 kmake olddefconfig
 kmake
+# A compressed image (x86's bzImage) embeds the kernel in piggy.o with
+# .incbin, which ccache does not hash: a hit on an unchanged piggy.S would
+# boot an older kernel.  Assemble it again without ccache.
+piggy=$obj/$(dirname "$IMAGE")/compressed/piggy.o
+if [ -f "$piggy" ]; then
+	rm "$piggy"
+	CCACHE_DISABLE=1 kmake
+fi
 kmake headers
 echo "build: $obj/$IMAGE" >&2
 [ "${4:-}" = --selftests ] || exit 0

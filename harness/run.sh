@@ -59,3 +59,11 @@ fi
 # Races are only tested if both CPUs came up.
 grep -q '^cpus online: 0-1' "$log" ||
 	{ echo "run: the guest did not bring up 2 CPUs, console in $log" >&2; exit 1; }
+# The guest ran the kernel last built in OBJ (a Debian kernel has no
+# utsversion.h): its banner has the same build number and time.
+uts=$obj/include/generated/utsversion.h
+if [ -f "$uts" ]; then
+	want=$(sed -n 's/^#define UTS_VERSION "\(.*\)"$/\1/p' "$uts")
+	grep -aF "Linux version" "$log" | grep -F "$want" > /dev/null ||
+		{ echo "run: the guest did not boot the kernel of $obj ($want), console in $log" >&2; exit 1; }
+fi
