@@ -2762,8 +2762,8 @@ struct interrupter {
 
 /*
  * Wait until @arg's thread sleeps in ptrace(), signal it, and wait for its
- * handler to run; then let the exec go on, in any case, so that nothing
- * hangs.
+ * handler, which runs only if the sleep is interruptible; then let the
+ * exec go on, in any case, so that nothing hangs.
  */
 static void *interrupt_wait(void *arg)
 {
@@ -2788,12 +2788,13 @@ static void *interrupt_wait(void *arg)
 }
 
 /*
- * A signal that comes while the call waits for the mutex is handled, and
- * the call is restarted after its handler (-ERESTARTNOINTR, as for
- * PTRACE_SEIZE): the caller never sees EINTR, and the call still waits
- * for the exec and attaches once it is over.
+ * The wait for the mutex is interruptible, as PTRACE_SEIZE's: a signal's
+ * handler runs while the call waits (not with mutex_lock_killable()), and
+ * the call is restarted after it (-ERESTARTNOINTR): the caller never sees
+ * EINTR, and the call still waits for the exec and attaches once it is
+ * over.
  */
-TEST_F_TIMEOUT(nostop, exec_for_other_tracer_signal_restarts, 30)
+TEST_F_TIMEOUT(nostop, exec_for_other_tracer_wait_interruptible, 30)
 {
 	struct interrupter in = { .tid = sys_gettid(), .go = self->hgo[1] };
 	struct sigaction sa = { .sa_handler = on_wait_signal };
