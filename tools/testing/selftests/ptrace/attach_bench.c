@@ -72,10 +72,6 @@ struct shared {
 	int errors;		/* other failures of epoll_wait() */
 	int created;		/* threads created before a failure */
 	int create_err;		/* that failure, an errno */
-	int probe_armed;	/* the probe records its slowest call */
-	int probe_quit;
-	long probe_calls;	/* calls made while armed */
-	long long probe_max_ns;	/* the slowest one */
 };
 
 static struct shared *shared;
@@ -119,8 +115,15 @@ static double ms_since(long long start)
 /* The probe of tasklist_lock                                         */
 /* ------------------------------------------------------------------ */
 
-static pthread_t probe_thread;
-static bool probe_on;
+/* Between the benchmark and its probe thread only, so not in *shared. */
+static struct {
+	pthread_t thread;
+	bool on;		/* running */
+	int armed;		/* it records its slowest call */
+	int quit;
+	long calls;		/* calls made while armed */
+	long long max_ns;	/* the slowest one */
+} probe_state;
 
 /* Run on @cpu, or on any CPU if @cpu is -1. */
 static void pin_to_cpu(int cpu)
@@ -146,16 +149,16 @@ static void *probe(void *arg)
 	long long t0, dt;
 
 	pin_to_cpu(1);
-	while (!__atomic_load_n(&shared->probe_quit, __ATOMIC_RELAXED)) {
+	while (!__atomic_load_n(&probe_state.quit, __ATOMIC_RELAXED)) {
 		t0 = now_ns();
 		syscall(__NR_setpgid, 0, pgrp);
 		dt = now_ns() - t0;
-		if (!__atomic_load_n(&shared->probe_armed, __ATOMIC_ACQUIRE))
+		if (!__atomic_load_n(&probe_state.armed, __ATOMIC_ACQUIRE))
 			continue;
-		if (dt > __atomic_load_n(&shared->probe_max_ns, __ATOMIC_RELAXED))
-			__atomic_store_n(&shared->probe_max_ns, dt,
+		if (dt > __atomic_load_n(&probe_state.max_ns, __ATOMIC_RELAXED))
+			__atomic_store_n(&probe_state.max_ns, dt,
 					 __ATOMIC_RELAXED);
-		__atomic_fetch_add(&shared->probe_calls, 1, __ATOMIC_RELEASE);
+		__atomic_fetch_add(&probe_state.calls, 1, __ATOMIC_RELEASE);
 	}
 	return arg;
 }
@@ -168,26 +171,26 @@ static void start_probe(void)
 		return;
 	}
 	pin_to_cpu(0);
-	probe_on = !pthread_create(&probe_thread, NULL, probe, NULL);
+	probe_state.on = !pthread_create(&probe_state.thread, NULL, probe, NULL);
 }
 
 static void stop_probe(void)
 {
-	if (!probe_on)
+	if (!probe_state.on)
 		return;
-	__atomic_store_n(&shared->probe_quit, 1, __ATOMIC_RELAXED);
-	pthread_join(probe_thread, NULL);
+	__atomic_store_n(&probe_state.quit, 1, __ATOMIC_RELAXED);
+	pthread_join(probe_state.thread, NULL);
 }
 
 /* Start recording, once the probe is seen calling. */
 static void probe_arm(void)
 {
-	if (!probe_on)
+	if (!probe_state.on)
 		return;
-	__atomic_store_n(&shared->probe_max_ns, 0, __ATOMIC_RELAXED);
-	__atomic_store_n(&shared->probe_calls, 0, __ATOMIC_RELAXED);
-	__atomic_store_n(&shared->probe_armed, 1, __ATOMIC_RELEASE);
-	while (__atomic_load_n(&shared->probe_calls, __ATOMIC_ACQUIRE) < 2)
+	__atomic_store_n(&probe_state.max_ns, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&probe_state.calls, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&probe_state.armed, 1, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&probe_state.calls, __ATOMIC_ACQUIRE) < 2)
 		sched_yield();
 }
 
@@ -196,13 +199,27 @@ static double probe_disarm(void)
 {
 	long calls;
 
-	if (!probe_on)
+	if (!probe_state.on)
 		return -1;
-	calls = __atomic_load_n(&shared->probe_calls, __ATOMIC_ACQUIRE);
-	while (__atomic_load_n(&shared->probe_calls, __ATOMIC_ACQUIRE) < calls + 2)
+	calls = __atomic_load_n(&probe_state.calls, __ATOMIC_ACQUIRE);
+	while (__atomic_load_n(&probe_state.calls, __ATOMIC_ACQUIRE) < calls + 2)
 		sched_yield();
-	__atomic_store_n(&shared->probe_armed, 0, __ATOMIC_RELEASE);
-	return __atomic_load_n(&shared->probe_max_ns, __ATOMIC_ACQUIRE) / 1e3;
+	__atomic_store_n(&probe_state.armed, 0, __ATOMIC_RELEASE);
+	return __atomic_load_n(&probe_state.max_ns, __ATOMIC_ACQUIRE) / 1e3;
+}
+
+/* Start timing a method, with the probe recording; returns the start. */
+static long long measure_begin(void)
+{
+	probe_arm();
+	return now_ns();
+}
+
+/* End the timing begun at @start into @r. */
+static void measure_end(struct result *r, long long start)
+{
+	r->ms = ms_since(start);
+	r->wait_us = probe_disarm();
 }
 
 /* ------------------------------------------------------------------ */
@@ -474,12 +491,10 @@ static bool bench_nostop(int nthreads, struct result *r, struct result *d)
 
 	if (!start_target(&t, nthreads))
 		exit(1);
-	probe_arm();
-	start = now_ns();
+	start = measure_begin();
 	ret = sys_ptrace(PTRACE_ATTACH_NOSTOP, t.pid,
 			 PTRACE_NOSTOP_THREAD_GROUP, 0);
-	r->ms = ms_since(start);
-	r->wait_us = probe_disarm();
+	measure_end(r, start);
 	if (ret < 0) {
 		/* An unknown request meets ptrace_check_attach() first. */
 		bool unknown = errno == ESRCH || errno == EIO;
@@ -494,12 +509,10 @@ static bool bench_nostop(int nthreads, struct result *r, struct result *d)
 	r->attached = ret;
 	r->done = true;
 
-	probe_arm();
-	start = now_ns();
+	start = measure_begin();
 	ret = sys_ptrace(PTRACE_DETACH_NOSTOP, t.pid,
 			 PTRACE_NOSTOP_THREAD_GROUP, 0);
-	d->ms = ms_since(start);
-	d->wait_us = probe_disarm();
+	measure_end(d, start);
 	if (ret >= 0) {
 		d->attached = ret;
 		d->done = true;
@@ -517,11 +530,9 @@ static void bench_loop(int nthreads, bool wait_stop, unsigned char *attached,
 	if (!start_target(&t, nthreads))
 		exit(1);
 	memset(attached, 0, pid_max + 1);
-	probe_arm();
-	start = now_ns();
+	start = measure_begin();
 	r->attached = attach_loop(t.pid, attached, wait_stop);
-	r->ms = ms_since(start);
-	r->wait_us = probe_disarm();
+	measure_end(r, start);
 	r->done = true;
 	/* only stopped tracees can be detached; SEIZE ones need not be */
 	if (wait_stop)
@@ -534,12 +545,10 @@ static void bench_getppid(int n, struct result *r)
 	long long start;
 	int i;
 
-	probe_arm();
-	start = now_ns();
+	start = measure_begin();
 	for (i = 0; i < n; i++)
 		syscall(__NR_getppid);
-	r->ms = ms_since(start);
-	r->wait_us = probe_disarm();
+	measure_end(r, start);
 	r->done = true;
 }
 
@@ -553,7 +562,7 @@ static void bench_tracer_exit(int nthreads, unsigned char *attached,
 {
 	int ready[2], go[2];
 	struct target t;
-	long long start;
+	long long start = 0;
 	pid_t tracer;
 	long count;
 
@@ -580,20 +589,16 @@ static void bench_tracer_exit(int nthreads, unsigned char *attached,
 	}
 	close(ready[1]);
 	close(go[0]);
-	if (read(ready[0], &count, sizeof(count)) == sizeof(count)) {
-		r->attached = count;
-		probe_arm();
-		start = now_ns();
-		close(go[1]);
-		waitpid(tracer, NULL, 0);
-		r->ms = ms_since(start);
-		r->wait_us = probe_disarm();
-		r->done = true;
-	} else {
-		close(go[1]);
-		waitpid(tracer, NULL, 0);
-	}
+	r->done = read(ready[0], &count, sizeof(count)) == sizeof(count);
 	close(ready[0]);
+	if (r->done) {
+		r->attached = count;
+		start = measure_begin();
+	}
+	close(go[1]);
+	waitpid(tracer, NULL, 0);
+	if (r->done)
+		measure_end(r, start);
 	release_target(&t, r);
 }
 

@@ -1168,6 +1168,24 @@ static pid_t spawn(body_fn body, const int go[2], const int report[2])
 }
 
 /*
+ * Whether the task of @wchan_path (/proc/.../wchan) is seen asleep in
+ * ptrace() within BLOCK_TIMEOUT_SEC.
+ */
+static bool wait_asleep_in_ptrace(const char *wchan_path)
+{
+	long long deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
+	char wchan[128];
+
+	do {
+		sched_yield();
+		if (read_proc(wchan_path, wchan, sizeof(wchan)) > 0 &&
+		    strstr(wchan, "ptrace"))
+			return true;
+	} while (now_ns() < deadline);
+	return false;
+}
+
+/*
  * Fork body_exec_after_traced_thread(), so that we, not the test, are the
  * tracer its exec waits for, and tell the test its pid.  On the next go,
  * reap its zombie thread once the test sleeps in ptrace(), or after
@@ -1179,21 +1197,15 @@ static void body_exec_parent(const struct chan *c)
 {
 	pid_t child = spawn(body_exec_after_traced_thread, exec_child_go,
 			    exec_child_report);
-	long long deadline;
-	char path[64], wchan[128] = "";
-	bool slept = false;
+	char path[64];
+	bool slept;
 
 	if (child < 0)
 		_exit(TRACEE_SETUP_FAILED);
 	say_int(c, child);
 	hear(c);
-	deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
-	while (!slept && now_ns() < deadline) {
-		sched_yield();
-		snprintf(path, sizeof(path), "/proc/%d/wchan", getppid());
-		slept = read_proc(path, wchan, sizeof(wchan)) > 0 &&
-			strstr(wchan, "ptrace");
-	}
+	snprintf(path, sizeof(path), "/proc/%d/wchan", getppid());
+	slept = wait_asleep_in_ptrace(path);
 	if (wait_for(-1, NULL, 0) <= 0)
 		_exit(TRACEE_SETUP_FAILED);
 	say(c, slept ? 'b' : 'n');
@@ -2769,14 +2781,10 @@ static void *interrupt_wait(void *arg)
 {
 	struct interrupter *in = arg;
 	long long deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
-	char path[64], wchan[128] = "";
+	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/self/task/%d/wchan", in->tid);
-	while (!in->ptrace_wchan && now_ns() < deadline) {
-		sched_yield();
-		in->ptrace_wchan = read_proc(path, wchan, sizeof(wchan)) > 0 &&
-				   strstr(wchan, "ptrace");
-	}
+	in->ptrace_wchan = wait_asleep_in_ptrace(path);
 	syscall(__NR_tgkill, getpid(), in->tid, SIGUSR1);
 	while (!__atomic_load_n(&wait_signalled, __ATOMIC_RELAXED) &&
 	       now_ns() < deadline)
