@@ -3,6 +3,8 @@
 # Add up the per-kernel totals of tap.sh, check that the legacy-semantics
 # test gave the same result per case on every kernel, and print the closing
 # line "N passed, N failed, N skipped" (known failures count as skipped).
+# Every failure of tap.sh is repeated here with the output of its case, so
+# that the tail of a CI log names what failed.
 #
 # usage: summary.sh LOG...
 set -euo pipefail
@@ -45,12 +47,27 @@ same() {
 		echo "$bin: $(legacy "$first" "$bin" | grep -c '^ok') cases, identical on $# kernels"
 }
 
+# recap LOG: the failures tap.sh found in LOG, each after its case's output
+recap() {
+	local tap=${1%.log}.tap
+	[ -f "$tap" ] || return 0
+	awk -v kind="$(basename "$1" .log)" '
+	/^# #  RUN / { n = 0 }
+	/^# # / { if (n < 40) buf[n++] = $0 }
+	/^(FAILED|RUN|KERNEL): / {
+		print "=== " kind ": " $0
+		for (i = 0; i < n; i++) print buf[i]
+		n = 0
+	}' "$tap"
+}
+
 logs=() x86=()
 for log in "$@"; do
 	[ -f "$log" ] || continue
 	logs+=("$log")
 	case $(basename "$log") in x86_64-*) x86+=("$log") ;; esac
 done
+for log in "${logs[@]}"; do recap "$log"; done
 same legacy_semantics "${logs[@]}"
 # i386 binary on the x86_64 kernels: the compat entry (harness/build.sh)
 [ "${#x86[@]}" = 0 ] || same legacy_semantics_32 "${x86[@]}"
