@@ -47,12 +47,13 @@ same() {
 		echo "$bin: $(legacy "$first" "$bin" | grep -c '^ok') cases, identical on $# kernels"
 }
 
-# recap LOG: the failures tap.sh found in LOG, each after its case's output
+# recap LOG: the failures tap.sh found in LOG, each with the output of its
+# case (none for a failure of a whole binary or run)
 recap() {
 	local tap=${1%.log}.tap
 	[ -f "$tap" ] || return 0
 	awk -v kind="$(basename "$1" .log)" '
-	/^# #  RUN / { n = 0 }
+	/^# selftests: / || /^# #  RUN / { n = 0 }
 	/^# # / { if (n < 40) buf[n++] = $0 }
 	/^(FAILED|RUN|KERNEL): / {
 		print "=== " kind ": " $0
