@@ -3,23 +3,48 @@
 #
 #   make                 build the patched kernel, run the ptrace selftests
 #                        and the benchmarks in QEMU (ARCH=x86_64|arm64|riscv64)
-#   make check           the whole test suite, every architecture (what CI runs)
-#   make tree            build/linux: the series as git commits on the base
-#   make overlay         regenerate the overlay from build/linux's commits
+#   make check           the whole test suite (what CI runs)
+#   make check-all       check, plus ppc64le, s390x and the backport elsewhere
+#   make tree            build/KVER/linux: the series as git commits on the base
+#   make overlay         regenerate the overlay from build/KVER/linux's commits
 #   make series          export the series (format-patch) and checkpatch it
-#   make apply KSRC=dir  apply the overlay to an existing 6.12 tree
+#   make apply KSRC=dir  apply the overlay to an existing kernel tree
 #   make run TESTS=ptrace:legacy_semantics [KIND=base]   run some tests
 #   make debug-check     the selftests on a KASAN + lockdep kernel
+#
+# KVER=7.3 (the default) is the mainline series, the overlay at the top of
+# the repository; KVER=6.12 is its stable backport, the overlay in
+# stable-6.12/.  Every target takes either.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
 .DEFAULT_GOAL := all
 
+KVER ?= 7.3
+# Per series: overlay folder, Debian's source package of the base (pinned
+# version, suite of the Debian archive when it is not the machine's own),
+# and Debian's binary kernel of the same source, the x86_64 baseline.
+ifeq ($(KVER),7.3)
+OVL := .
+BASE_PKG := linux-source-7.3
+BASE_DEBVER := 7.3.4-1~bpo13+1
+BASE_SUITE := trixie-backports
+DEB_KERNEL := linux-image-7.3.4+deb13-cloud-amd64
+else ifeq ($(KVER),6.12)
+OVL := stable-6.12
 BASE_PKG := linux-source-6.12
 BASE_DEBVER := 6.12.117-1~deb12u1
+BASE_SUITE :=
+DEB_KERNEL := linux-image-6.12.117+deb12-cloud-amd64-unsigned
+else
+$(error KVER is 7.3 (mainline) or 6.12 (stable backport))
+endif
+export OVERLAY := $(OVL)
+
 B := build
-BASE := $(B)/base
-TREE := $(B)/linux
+BK := $(B)/$(KVER)
+BASE := $(BK)/base
+TREE := $(BK)/linux
 LOG := $(B)/log
 ARCH ?= x86_64
 KIND ?= patched
@@ -27,18 +52,21 @@ TESTS ?= ptrace
 # The x86_64 baseline is not compiled here: it is Debian's own build of
 # the base (the cloud-amd64 flavour of the same package version), the
 # unpatched kernel users run, and a quarter of a cold check's compiling.
-# BASELINE=source compiles it from build/base, as the other baselines are.
+# BASELINE=source compiles it from the base tree, as the other baselines are.
 BASELINE ?= debian
-DEB_KERNEL := linux-image-6.12.117+deb12-cloud-amd64-unsigned
 deb_base = $(and $(filter debian,$(BASELINE)),$(filter x86_64,$(ARCH)))
-obj = $(B)/obj/$(ARCH)-$(if $(and $(filter base,$(1)),$(deb_base)),debian,$(1))
+obj = $(BK)/obj/$(ARCH)-$(if $(and $(filter base,$(1)),$(deb_base)),debian,$(1))
+# The kernel a log is of: KVER-ARCH-KIND (harness/known-failures).
+kname = $(KVER)-$(ARCH)-$(1)
 # The selftests of the patched tree: the same binaries boot on both kernels.
 KST = $(call obj,patched)/kselftest/kselftest_install
 
-ARCHS := x86_64 arm64 riscv64
-# The baseline (unpatched) kernels make check boots: legacy_semantics
-# must give their results, case by case, on every patched kernel.
-BASE_ARCHS ?= x86_64
+# The kernels make check builds and boots, as KVER:ARCH: the mainline
+# series on three architectures, the stable backport on x86_64.
+CHECK_KERNELS ?= 7.3:x86_64 7.3:arm64 7.3:riscv64 6.12:x86_64
+# The baseline (unpatched) kernels make check boots too, as KVER:ARCH:
+# legacy_semantics must give their results, case by case, on every kernel.
+BASE_KERNELS ?= 7.3:x86_64 6.12:x86_64
 BENCH := ptrace/passive_bench,ptrace/nostop_strace_demo.sh,ptrace/attach_bench,ptrace/report_bench
 
 DEPS := git make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio \
@@ -47,61 +75,78 @@ DEPS := git make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio \
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm \
 	gcc-riscv64-linux-gnu libc6-dev-riscv64-cross qemu-system-misc opensbi
 
-.PHONY: all check deps base tree overlay apply apply-check overlay-check \
-	series run debug-check bisect-check compile-matrix
+.PHONY: all check check-all deps base tree overlay apply apply-check \
+	overlay-check series run run-base run-patched build-base build-patched \
+	debug-check bisect-check compile-matrix
 
 # The main job: the patched kernel, the ptrace selftests and the
 # benchmarks of the new requests, in QEMU, with a short summary.
+DEMO := $(LOG)/$(call kname,demo)
 all: tree
 	harness/build.sh $(ARCH) $(TREE) $(call obj,patched) --selftests
-	harness/run.sh $(ARCH) $(call obj,patched) $(KST) $(LOG)/$(ARCH)-demo.log $(TESTS) $(BENCH)
-	harness/tap.sh $(LOG)/$(ARCH)-demo.log $(ARCH)-patched > $(LOG)/$(ARCH)-demo.tap || true
-	@grep -E '^(not )?ok .* selftests:|^(FAILED|KNOWN|KERNEL|RUN)' $(LOG)/$(ARCH)-demo.tap || true
-	@sed -n '/^run: /,/^kselftest: done/p' $(LOG)/$(ARCH)-demo.log | tr -d '\r' | \
+	harness/run.sh $(ARCH) $(call obj,patched) $(KST) $(DEMO).log $(TESTS) $(BENCH)
+	harness/tap.sh $(DEMO).log $(call kname,patched) > $(DEMO).tap || true
+	@grep -E '^(not )?ok .* selftests:|^(FAILED|KNOWN|KERNEL|RUN)' $(DEMO).tap || true
+	@sed -n '/^run: /,/^kselftest: done/p' $(DEMO).log | tr -d '\r' | \
 		grep -v -e '^\[' -e '^kselftest: done'
-	@tail -n 1 $(LOG)/$(ARCH)-demo.tap
-	@tail -n 1 $(LOG)/$(ARCH)-demo.tap | grep -q ' 0 failed'
+	@tail -n 1 $(DEMO).tap
+	@tail -n 1 $(DEMO).tap | grep -q ' 0 failed'
 
-# Everything CI runs, stage by stage, each with a progress line: the
-# overlay, the exported series, the companion patches, then baseline and
-# patched kernels of every architecture in ARCHS booted with the
-# selftests.  The QEMU runs of an architecture go on while the next one
-# builds.  The series is exported by a stand-in identity, to its own folder.
+# Everything CI runs, stage by stage, each with a progress line: for each
+# series the overlay and the exported series, the companion patches, then
+# the baseline and patched kernels of CHECK_KERNELS booted with the
+# selftests.  The QEMU runs of a kernel go on while the next one builds.
+# The series is exported by a stand-in identity, to its own folder.
 ifndef CHECK_T0
 CHECK_T0 := $(shell date +%s)
 endif
 export CHECK_T0
 STAGE := harness/stage.sh
 COMPANIONS := $(notdir $(wildcard companion/*))
+CHECK_KVERS = $(sort $(foreach k,$(CHECK_KERNELS),$(firstword $(subst :, ,$(k)))))
+# kinds KVER:ARCH: "base patched" or "patched"
+kinds = $(if $(filter $(1),$(BASE_KERNELS)),base patched,patched)
+check_logs = $(foreach k,$(CHECK_KERNELS),$(foreach n,$(call kinds,$(k)),$(LOG)/$(subst :,-,$(k))-$(n).log))
 
 check:
-	@$(STAGE) tree $(MAKE) --no-print-directory tree
-	@$(STAGE) apply-check $(MAKE) --no-print-directory apply-check
-	@$(STAGE) overlay-check $(MAKE) --no-print-directory overlay-check
-	@$(STAGE) series $(MAKE) --no-print-directory series SERIES=$(B)/check-series \
-		NAME='Series Check' EMAIL=series-check@example.invalid
+	@for v in $(CHECK_KVERS); do \
+		for t in tree apply-check overlay-check; do \
+			$(STAGE) "$$v $$t" $(MAKE) --no-print-directory KVER=$$v $$t || exit 1; \
+		done; \
+		$(STAGE) "$$v series" $(MAKE) --no-print-directory KVER=$$v series \
+			SERIES=$(B)/check-series/$$v \
+			NAME='Series Check' EMAIL=series-check@example.invalid || exit 1; \
+	done
 	@for p in $(COMPANIONS); do \
 		$(STAGE) $$p harness/companion.sh $$p check $(B)/companion/$$p || exit 1; \
 	done
 	@mkdir -p $(LOG); rm -f $(LOG)/*.totals $(LOG)/*-check.out; \
-	for a in $(ARCHS); do \
-		k=patched; \
-		case " $(BASE_ARCHS) " in *" $$a "*) k="base patched";; esac; \
-		$(STAGE) "build $$a ($$k)" $(MAKE) --no-print-directory ARCH=$$a \
-			$$(printf 'build-%s ' $$k) || exit 1; \
+	for k in $(CHECK_KERNELS); do \
+		v=$${k%%:*} a=$${k#*:}; \
+		case " $(BASE_KERNELS) " in *" $$k "*) n="base patched";; *) n=patched;; esac; \
+		$(STAGE) "build $$v $$a ($$n)" $(MAKE) --no-print-directory KVER=$$v ARCH=$$a \
+			$$(printf 'build-%s ' $$n) || exit 1; \
 		wait; \
-		$(STAGE) "run $$a ($$k)" bash -c "$(MAKE) --no-print-directory -k ARCH=$$a \
-			$$(printf 'run-%s ' $$k) > $(LOG)/$$a-check.out 2>&1" & \
+		$(STAGE) "run $$v $$a ($$n)" bash -c "$(MAKE) --no-print-directory -k KVER=$$v ARCH=$$a \
+			$$(printf 'run-%s ' $$n) > $(LOG)/$$v-$$a-check.out 2>&1" & \
 	done; \
 	wait
 	@cat $(LOG)/*-check.out
-	@$(STAGE) summary harness/summary.sh $(foreach a,$(ARCHS),$(if $(filter $(a),$(BASE_ARCHS)),$(LOG)/$(a)-base.log) $(LOG)/$(a)-patched.log)
+	@$(STAGE) summary harness/summary.sh $(check_logs)
+
+# check, plus the kernels CI has no time for: the mainline series on
+# ppc64le and s390x, the backport on arm64 and riscv64.
+ALL_DEPS := gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross qemu-system-ppc \
+	gcc-s390x-linux-gnu libc6-dev-s390x-cross
+check-all:
+	harness/deps.sh $(ALL_DEPS)
+	$(MAKE) check CHECK_KERNELS="$(CHECK_KERNELS) 7.3:ppc64le 7.3:s390x 6.12:arm64 6.12:riscv64"
 
 deps:
 	harness/deps.sh $(DEPS)
 
 base: deps
-	harness/base.sh $(BASE) $(BASE_PKG) $(BASE_DEBVER)
+	harness/base.sh $(BASE) $(BASE_PKG) $(BASE_DEBVER) $(BASE_SUITE)
 
 tree: base
 	harness/tree.sh $(BASE) $(TREE)
@@ -110,33 +155,33 @@ overlay:
 	harness/overlay.sh $(TREE)
 
 apply:
-	@[ -n "$(KSRC)" ] || { echo "usage: make apply KSRC=<linux 6.12 tree>" >&2; exit 1; }
+	@[ -n "$(KSRC)" ] || { echo "usage: make apply KSRC=<linux $(KVER) tree> [KVER=$(KVER)]" >&2; exit 1; }
 	harness/apply.sh $(KSRC)
 
 # The overlay applied with patch -p1 to a pristine base gives the series.
 apply-check: tree
-	rm -rf $(B)/apply-check
+	rm -rf $(BK)/apply-check
 	git -C $(BASE) worktree prune
-	git -C $(BASE) worktree add -q --no-checkout --detach $(abspath $(B)/apply-check) base
-	git -C $(B)/apply-check sparse-checkout set --no-cone \
+	git -C $(BASE) worktree add -q --no-checkout --detach $(abspath $(BK)/apply-check) base
+	git -C $(BK)/apply-check sparse-checkout set --no-cone \
 		/Makefile '/arch/*/Makefile' /scripts/ $$(git -C $(TREE) diff --name-only base series | sed 's|^|/|')
-	git -C $(B)/apply-check checkout -q
-	harness/apply.sh $(B)/apply-check
-	git -C $(B)/apply-check add -A -f
-	git -C $(B)/apply-check diff --cached --quiet series || \
+	git -C $(BK)/apply-check checkout -q
+	harness/apply.sh $(BK)/apply-check
+	git -C $(BK)/apply-check add -A -f
+	git -C $(BK)/apply-check diff --cached --quiet series || \
 		{ echo "apply-check: patch -p1 and the series give different trees" >&2; exit 1; }
-	rm -rf $(B)/apply-check
+	rm -rf $(BK)/apply-check
 	git -C $(BASE) worktree prune
 
 # The committed overlay is exactly what 'make overlay' writes.
 overlay-check: tree
-	rm -rf $(B)/overlay-check
-	harness/overlay.sh $(TREE) $(B)/overlay-check
-	diff $(B)/overlay-check/series series
-	cd $(B)/overlay-check && for f in $$(find . -type f ! -name series); do \
-		cmp $$f $(CURDIR)/$$f || { echo "overlay-check: $$f differs" >&2; exit 1; }; done
+	rm -rf $(BK)/overlay-check
+	harness/overlay.sh $(TREE) $(BK)/overlay-check
+	diff $(BK)/overlay-check/series $(OVL)/series
+	cd $(BK)/overlay-check && for f in $$(find . -type f ! -name series); do \
+		cmp $$f $(CURDIR)/$(OVL)/$$f || { echo "overlay-check: $(OVL)/$$f differs" >&2; exit 1; }; done
 
-SERIES ?= $(B)/series
+SERIES ?= $(BK)/series
 series: tree
 	NAME='$(NAME)' EMAIL='$(EMAIL)' harness/export.sh $(TREE) $(SERIES)
 
@@ -144,12 +189,12 @@ build-patched: base
 	harness/build.sh $(ARCH) $(TREE) $(call obj,patched) --selftests
 
 build-base: base
-	$(if $(deb_base),harness/debkernel.sh $(DEB_KERNEL) $(BASE_DEBVER) $(BASE), \
+	$(if $(deb_base),harness/debkernel.sh $(DEB_KERNEL) $(BASE_DEBVER) $(BASE) '$(BASE_SUITE)', \
 		harness/build.sh $(ARCH) $(BASE)) $(call obj,base)
 
 run-base run-patched: run-%:
-	harness/run.sh $(ARCH) $(call obj,$*) $(KST) $(LOG)/$(ARCH)-$*.log $(TESTS)
-	harness/tap.sh $(LOG)/$(ARCH)-$*.log $(ARCH)-$* | tee $(LOG)/$(ARCH)-$*.tap
+	harness/run.sh $(ARCH) $(call obj,$*) $(KST) $(LOG)/$(call kname,$*).log $(TESTS)
+	harness/tap.sh $(LOG)/$(call kname,$*).log $(call kname,$*) | tee $(LOG)/$(call kname,$*).tap
 
 run: run-$(KIND)
 
@@ -160,8 +205,8 @@ debug-check: tree
 	EXTRA_CONFIG=$(CURDIR)/harness/config/debug.config \
 		harness/build.sh $(ARCH) $(TREE) $(call obj,debug) --selftests
 	QEMU_TIMEOUT=2400 harness/run.sh $(ARCH) $(call obj,debug) \
-		$(call obj,debug)/kselftest/kselftest_install $(LOG)/$(ARCH)-debug.log $(TESTS)
-	harness/tap.sh $(LOG)/$(ARCH)-debug.log $(ARCH)-debug | tee $(LOG)/$(ARCH)-debug.tap
+		$(call obj,debug)/kselftest/kselftest_install $(LOG)/$(call kname,debug).log $(TESTS)
+	harness/tap.sh $(LOG)/$(call kname,debug).log $(call kname,debug) | tee $(LOG)/$(call kname,debug).tap
 
 # Every commit of the series builds (kernel and selftests); not in check.
 bisect-check: tree
@@ -175,4 +220,4 @@ MATRIX_DEPS := gcc-i686-linux-gnu gcc-arm-linux-gnueabihf \
 
 compile-matrix: tree
 	harness/deps.sh $(MATRIX_DEPS)
-	harness/matrix.sh $(BASE) $(TREE) $(B)/matrix
+	harness/matrix.sh $(BASE) $(TREE) $(BK)/matrix

@@ -1,11 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Apply the overlay to an existing Linux 6.12 tree KSRC the way a distro
+# Apply the overlay to an existing kernel tree KSRC the way a distro
 # builder would: patch -p1 for every NAME.patch, a copy for every new file.
 # All of it is done on copies first; the tree is only touched when all of
 # it applies, so a reject never leaves it half-patched.
 #
-# usage: apply.sh KSRC
+# usage: [OVERLAY=DIR] apply.sh KSRC
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 ksrc=${1:?usage: apply.sh KSRC}
@@ -14,9 +14,11 @@ ksrc=${1:?usage: apply.sh KSRC}
 [ -f "$ksrc/Makefile" ] && [ -d "$ksrc/kernel" ] ||
 	{ echo "apply: $ksrc is not a kernel tree" >&2; exit 1; }
 kver=$(make -s -C "$ksrc" kernelversion)
+# The manifest names the base: "# Base: Linux 7.3.4 (Debian ...)".
+want=$(sed -n 's/^# Base: Linux \([0-9]*\.[0-9]*\).*/\1/p' "$series")
 case $kver in
-6.12|6.12.*) ;;
-*) echo "apply: $ksrc is Linux $kver, the series is for 6.12" >&2; exit 1 ;;
+"$want"|"$want".*) ;;
+*) echo "apply: $ksrc is Linux $kver, the series in $ovl is for $want" >&2; exit 1 ;;
 esac
 
 files=$(for i in $(seq 1 "$(series_count)"); do series_files "$i"; done | awk '!seen[$0]++')
@@ -32,7 +34,7 @@ for f in $files; do
 		t=${f%.patch}
 		mkdir -p "$tmp/$(dirname "$t")"
 		[ -f "$ksrc/$t" ] && cp -p "$ksrc/$t" "$tmp/$t"
-		out=$(patch -d "$tmp" -p1 -N -s --no-backup-if-mismatch -r - < "$top/$f" 2>&1) || {
+		out=$(patch -d "$tmp" -p1 -N -s --no-backup-if-mismatch -r - < "$ovl/$f" 2>&1) || {
 			echo "apply: $f does not apply:" >&2
 			echo "$out" | sed 's/^/apply:   /' >&2
 			bad=1
@@ -41,7 +43,7 @@ for f in $files; do
 	*)
 		[ ! -e "$ksrc/$f" ] || { echo "apply: $f exists already in $ksrc" >&2; bad=1; }
 		mkdir -p "$tmp/$(dirname "$f")"
-		cp -p "$top/$f" "$tmp/$f"
+		cp -p "$ovl/$f" "$tmp/$f"
 		;;
 	esac
 done

@@ -1,34 +1,37 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Make the pristine base tree: Debian's linux-source-6.12, extracted once
-# into DIR and committed as a single git commit tagged "base".
+# Make the pristine base tree: Debian's linux-source-X.Y package at
+# DEBIAN-VERSION (from SUITE if given, see debget.sh), extracted once into
+# DIR and committed as a single git commit tagged "base".
 #
-# usage: base.sh DIR PACKAGE DEBIAN-VERSION
+# usage: base.sh DIR PACKAGE DEBIAN-VERSION [SUITE]
 set -euo pipefail
-dir=$1 pkg=$2 debver=$3
+top=$(cd "$(dirname "$0")/.." && pwd)
+dir=$1 pkg=$2 debver=$3 suite=${4:-}
 
 git -C "$dir" rev-parse -q --verify base >/dev/null 2>&1 && exit 0
 
-export DEBIAN_FRONTEND=noninteractive
-have=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null || true)
-if [ "$have" != "$debver" ]; then
-	if ! apt-get install -y -q --no-install-recommends "$pkg=$debver" >&2 &&
-	   ! { apt-get update -q >&2 &&
-	       apt-get install -y -q --no-install-recommends "$pkg=$debver" >&2; }; then
-		echo "base: WARNING: $pkg $debver is not available, trying any $pkg" >&2
-		apt-get install -y -q --no-install-recommends "$pkg" >&2 || {
-			echo "base: cannot install $pkg: no base kernel source, giving up" >&2
-			exit 1
-		}
-	fi
-	have=$(dpkg-query -W -f='${Version}' "$pkg")
+dl=$(realpath -m "$dir.dl")
+rc=0
+deb=$("$top/harness/debget.sh" "$pkg" "$debver" "$dl" "$suite") || rc=$?
+if [ "$rc" = 2 ]; then
+	cat >&2 <<-EOM
+	base: $pkg is gone from the archive${suite:+ (suite $suite)}.
+	base: A backports suite keeps only its newest kernel: the series has to
+	base: move to the next release.  Set BASE_PKG, BASE_DEBVER, DEB_KERNEL
+	base: of the series in the Makefile to the release the suite has now,
+	base: then rebase the commits of build/KVER/linux onto its base and
+	base: run 'make overlay' (README, "Moving the base").
+	EOM
+	exit 1
 fi
-tarball=/usr/src/$pkg.tar.xz
-[ -r "$tarball" ] || { echo "base: $pkg is installed but $tarball is missing" >&2; exit 1; }
+[ "$rc" = 0 ] || { echo "base: cannot download $pkg" >&2; exit 1; }
+have=$(dpkg-deb -f "$deb" Version)
 
 rm -rf "$dir.tmp"
 mkdir -p "$dir.tmp"
-tar -C "$dir.tmp" --strip-components=1 -xf "$tarball"
+dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dl" --wildcards './usr/src/linux-source-*.tar.xz'
+tar -C "$dir.tmp" --strip-components=1 -xf "$dl"/usr/src/linux-source-*.tar.xz
 kver=$(make -s -C "$dir.tmp" kernelversion)
 cd "$dir.tmp"
 git init -q -b pristine .
@@ -39,6 +42,6 @@ GIT_AUTHOR_DATE=2000-01-01T00:00:00Z GIT_COMMITTER_DATE=2000-01-01T00:00:00Z \
 	-m "Linux $kver (Debian $pkg $have)"
 git tag base
 cd - >/dev/null
-rm -rf "$dir"
+rm -rf "$dir" "$dl"
 mv "$dir.tmp" "$dir"
 echo "base: Linux $kver from Debian $pkg $have" >&2

@@ -9,7 +9,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 arch=$1 tree=$(realpath "$2")
-wt=$top/build/bisect obj=$top/build/obj/$arch-bisect
+wt=$(dirname "$tree")/bisect obj=$(dirname "$tree")/obj/$arch-bisect
 
 git -C "$tree" worktree prune
 [ -d "$wt" ] || git -C "$tree" worktree add -q --detach "$wt" base

@@ -6,7 +6,8 @@
 # OBJ/kselftest/kselftest_install).  Incremental.
 #
 # usage: build.sh ARCH SRC OBJ [--selftests]
-# EXTRA_CONFIG: more config fragments, after common and ARCH's.
+# EXTRA_CONFIG: more config fragments, after common, ARCH's and
+# ARCH-X.Y's (the release of SRC).
 set -euo pipefail
 # Called from our Makefile: its command-line variables (ARCH=riscv64) must
 # not reach the kernel's make through MAKEFLAGS.
@@ -22,7 +23,11 @@ kmake() {
 		CC="ccache ${CROSS}gcc" -j"$(($(nproc) + 1))" -s "$@"
 }
 
-frags="$top/harness/config/common.config $top/harness/config/$1.config ${EXTRA_CONFIG:-}"
+# ARCH-X.Y.config: what only that release of ARCH needs
+kver=$(make -s -C "$src" kernelversion | cut -d. -f1,2)
+frags="$top/harness/config/common.config $top/harness/config/$1.config"
+[ -f "$top/harness/config/$1-$kver.config" ] && frags="$frags $top/harness/config/$1-$kver.config"
+frags="$frags ${EXTRA_CONFIG:-}"
 stamp=$obj/.config.frags
 if [ ! -f "$obj/.config" ] || [ "$(cat $frags | md5sum)" != "$(cat "$stamp" 2>/dev/null)" ]; then
 	(cd "$src" && ARCH=$KARCH CROSS_COMPILE=$CROSS \

@@ -6,24 +6,24 @@
 # gen_init_cpio from the base tree next to it.  Where the archive no
 # longer has that version, compile the base tree into OBJ instead.
 #
-# usage: debkernel.sh PACKAGE VERSION BASE OBJ
+# usage: debkernel.sh PACKAGE VERSION BASE SUITE OBJ   (SUITE may be "")
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-pkg=$1 ver=$2 base=$3 obj=$4
+pkg=$1 ver=$2 base=$3 suite=$4 obj=$5
 . "$top/harness/arch.sh" x86_64
 
 image=$obj/$IMAGE
 if [ ! -s "$image" ] || [ "$(cat "$obj/.debkernel" 2>/dev/null)" != "$pkg=$ver" ]; then
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
-	chmod 777 "$tmp"	# apt-get download writes as the _apt user
-	if ! (cd "$tmp" && { apt-get download -q "$pkg=$ver" ||
-		{ apt-get update -q && apt-get download -q "$pkg=$ver"; }; }) >&2; then
+	# The very version of the base, or compile the base.
+	if ! deb=$("$top/harness/debget.sh" "$pkg" "$ver" "$tmp" "$suite") ||
+	   [ "$(dpkg-deb -f "$deb" Version)" != "$ver" ]; then
 		echo "debkernel: WARNING: no $pkg $ver to download, compiling the base" >&2
 		rm -f "$obj/.debkernel"
 		exec "$top/harness/build.sh" x86_64 "$base" "$obj"
 	fi
-	dpkg-deb -x "$tmp"/*.deb "$tmp/x"
+	dpkg-deb -x "$deb" "$tmp/x"
 	mkdir -p "$(dirname "$image")"
 	cp "$tmp"/x/boot/vmlinuz-* "$image"
 	cp "$tmp"/x/boot/config-* "$obj/.config"

@@ -9,6 +9,7 @@
 # usage: [NAME=... EMAIL=...] export.sh TREE OUT
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/harness/series.sh"
 tree=$(realpath "$1") out=$(realpath -m "$2")
 
 name=${NAME:-$(git -C "$top" config user.name || true)}
@@ -19,7 +20,7 @@ if [ -z "$name" ] || [ -z "$email" ]; then
 fi
 # The manifest's authors are the project's alias; a sign-off (Developer's
 # Certificate of Origin) is a person's.
-if sed -n 's/^From: .*<\(.*\)>$/\1/p' "$top/series" | grep -xF "$email" >/dev/null; then
+if sed -n 's/^From: .*<\(.*\)>$/\1/p' "$series" | grep -xF "$email" >/dev/null; then
 	echo "series: $email is the project's alias, not a person: set NAME= and EMAIL=" >&2
 	exit 1
 fi
@@ -67,9 +68,9 @@ git -C "$tree" format-patch -q --cover-letter --base=base --thread=shallow \
 	-o "$out" "base..$head"
 cover=$(ls "$out"/0000-*.patch)
 kver=$(git -C "$tree" log -1 --format=%s base)
-subject=$(head -n1 "$top/cover-letter.txt")
+subject=$(head -n1 "$ovl/cover-letter.txt")
 {
-	tail -n +3 "$top/cover-letter.txt"
+	tail -n +3 "$ovl/cover-letter.txt"
 	echo
 	echo "Base: $kver."
 } > "$out/blurb"
@@ -105,6 +106,8 @@ done
 am_check "$tree" "$top/build/am-check" "$head" $(ls "$out"/0*.patch | grep -v "$cover")
 echo "series: $(ls "$out"/*.patch | wc -l) patches in $out signed off by $name <$email>, checkpatch --strict clean, git am applies them" >&2
 
+# The companions go with the mainline series only.
+[ "$ovl" = "$top" ] || exit 0
 shopt -s nullglob
 for d in "$top"/companion/*/; do
 	project=$(basename "$d")

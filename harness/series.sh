@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Readers of the series manifest; sourced by the other scripts.
 #
-# The manifest ("series" at the top of the repository) lists the commits of
+# The manifest ("series" at the top of the overlay) lists the commits of
 # the patch series in order.  Each entry starts with a line "%% <subject>",
 # then "From:", "Date:" and one "File:" line per overlay file the commit
 # touches, a blank line and the rest of the commit message.
@@ -12,7 +12,10 @@
 # it is the diff from the base file to the final one.  Any other overlay
 # file is a new file, created whole by exactly one commit.
 
-series=${series:-$top/series}
+# OVERLAY is the folder of the overlay and its manifest: the repository
+# for the mainline series, stable-6.12 for the backport.
+ovl=$(cd "$top" && cd "${OVERLAY:-.}" && pwd)
+series=$ovl/series
 
 series_count() { grep -c '^%% ' "$series" || true; }
 

@@ -66,7 +66,7 @@ logs=() x86=()
 for log in "$@"; do
 	[ -f "$log" ] || continue
 	logs+=("$log")
-	case $(basename "$log") in x86_64-*) x86+=("$log") ;; esac
+	case $(basename "$log") in *x86_64-*) x86+=("$log") ;; esac
 done
 for log in "${logs[@]}"; do recap "$log"; done
 same legacy_semantics "${logs[@]}"

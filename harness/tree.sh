@@ -40,7 +40,7 @@ for i in $(seq 1 "$n"); do
 	for f in $(series_files "$i"); do
 		case $f in
 		*.patch)
-			series_section "$top/$f" "$(series_subject "$i")" |
+			series_section "$ovl/$f" "$(series_subject "$i")" |
 				git apply --cached -p1 ||
 				{ echo "tree: $f does not apply in commit $i" >&2; exit 1; }
 			;;
@@ -48,9 +48,9 @@ for i in $(seq 1 "$n"); do
 			git cat-file -e ":$f" 2>/dev/null &&
 				{ echo "tree: new file $f exists already" >&2; exit 1; }
 			mode=100644
-			[ -x "$top/$f" ] && mode=100755
+			[ -x "$ovl/$f" ] && mode=100755
 			git update-index --add --cacheinfo \
-				"$mode,$(git hash-object -w "$top/$f"),$f"
+				"$mode,$(git hash-object -w "$ovl/$f"),$f"
 			;;
 		esac
 	done

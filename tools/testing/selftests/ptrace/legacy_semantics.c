@@ -4,8 +4,8 @@
  * adding new requests can show that the old ones behave exactly as before.
  *
  * Every expectation below was read off kernel/ptrace.c and kernel/signal.c
- * of Linux 6.12, not off the man page.  The test must pass unchanged on the
- * unpatched and on the patched kernel.
+ * of Linux 6.12 and 7.3, not off the man page.  The test must pass
+ * unchanged on the unpatched and on the patched kernel.
  *
  * Synchronisation is done with pipes and waitpid() only.  Where a tracee must
  * be asleep in a system call before the tracer acts, the tracer polls
@@ -52,7 +52,7 @@
 
 /*
  * An architecture-independent request number (0x4200-0x42ff) that no
- * architecture's arch_ptrace() handles in 6.12.
+ * architecture's arch_ptrace() handles (6.12 to 7.3).
  */
 #define UNKNOWN_REQUEST		0x4280
 

@@ -1,0 +1,3216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PTRACE_ATTACH_NOSTOP: attach to a thread, or to a whole thread group, with
+ * the seized-style semantics of PTRACE_SEIZE but without any stop, signal or
+ * wake-up of the tracee.
+ *
+ * What is checked, besides the error codes:
+ *  - a tracee asleep in a system call stays asleep, and the call returns
+ *    exactly what it returns untraced (no EINTR, no early timeout);
+ *  - PTRACE_NOSTOP_THREAD_GROUP attaches every live thread, all or nothing;
+ *    with PTRACE_NOSTOP_NEW_THREADS new threads are traced from birth, even
+ *    during a clone storm, never with a stop the tracer is not told of, and
+ *    a new process does not inherit it;
+ *  - a job-control-stopped tracee stays stopped and is not reported;
+ *  - a tracee blocked in de_thread() does not make the call hang;
+ *  - passive tracing: PTRACE_NOSTOP_SYSCALL makes the end of the call in
+ *    progress the first stop, of every thread and of new ones, and
+ *    PTRACE_DETACH_NOSTOP lets running and stopped threads go without a
+ *    wake-up, a stop or a signal.
+ *
+ * Every test skips when the kernel does not know the request.  Only pipes,
+ * waitpid() and bounded polling of /proc are used for synchronisation: no
+ * test sleeps, only the timeouts of the calls under test run down.
+ */
+
+#include "../kselftest_harness.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/sem.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/futex.h>
+#include <linux/io_uring.h>
+/* Not <sys/ptrace.h>: glibc's copy of the constants clashes with the uapi. */
+#include <linux/ptrace.h>
+
+/* The uapi of the series; an unpatched header lacks it. */
+#ifndef PTRACE_ATTACH_NOSTOP
+#define PTRACE_ATTACH_NOSTOP		0x4213
+#endif
+#ifndef PTRACE_NOSTOP_THREAD_GROUP
+#define PTRACE_NOSTOP_THREAD_GROUP	0x00000001
+#endif
+#ifndef PTRACE_NOSTOP_NEW_THREADS
+#define PTRACE_NOSTOP_NEW_THREADS	0x00000002
+#endif
+#ifndef PTRACE_NOSTOP_SYSCALL
+#define PTRACE_NOSTOP_SYSCALL		0x00000004
+#endif
+#ifndef PTRACE_REPORT
+#define PTRACE_REPORT			0x4214
+#endif
+#ifndef PTRACE_DETACH_NOSTOP
+#define PTRACE_DETACH_NOSTOP		0x4215
+#endif
+#ifndef PTRACE_EVENTMSG_REPORT
+#define PTRACE_EVENTMSG_REPORT		3
+#endif
+/* The whole process: its threads now and later */
+#define WHOLE_PROCESS	(PTRACE_NOSTOP_THREAD_GROUP | PTRACE_NOSTOP_NEW_THREADS)
+
+#ifndef PR_SET_PTRACER_ANY
+#define PR_SET_PTRACER_ANY ((unsigned long)-1)
+#endif
+
+/* include/linux/sched.h; shown in the flags field of /proc/PID/stat */
+#define PF_USER_WORKER		0x00004000
+#define PF_KTHREAD		0x00200000
+
+/* A flag bit of PTRACE_ATTACH_NOSTOP that is not defined. */
+#define BAD_FLAG		0x80000000UL
+
+/*
+ * An option bit that can never become valid: options are stored shifted by
+ * PT_OPT_FLAG_SHIFT (3) in the 32-bit task->ptrace, so bit 30 has no room.
+ */
+#define BAD_OPTION		0x40000000UL
+
+/* What waitpid() reports in status >> 8 for the various ptrace stops. */
+#define EVENT_TRAP(event)	(((event) << 8) | SIGTRAP)
+#define EVENT_STOP_OF(sig)	((PTRACE_EVENT_STOP << 8) | (sig))
+#define SYSCALL_STOP		(SIGTRAP | 0x80)	/* PTRACE_O_TRACESYSGOOD */
+
+/* Re-executing ourselves with this argument runs exec_helper(). */
+#define EXEC_HELPER_ARG		"--nostop-exec-helper"
+
+/* Tracee exit codes for "something went wrong before the interesting part". */
+#define TRACEE_PIPE_FAILED	90
+#define TRACEE_SETUP_FAILED	91
+#define TRACEE_EXEC_FAILED	92
+#define TRACEE_BODY_RETURNED	93
+
+/* A helper that could not become "nobody" reports this instead. */
+#define PRIV_DROP_FAILED	(-100000)
+#define NOBODY_ID		65534
+
+#define NSEC_PER_MSEC		1000000LL
+#define NSEC_PER_SEC		1000000000LL
+
+/* How long the tracer waits for a tracee to reach a state or to report. */
+#define BLOCK_TIMEOUT_SEC	10
+#define REPORT_TIMEOUT_MS	10000
+
+/*
+ * Timeout of the calls a tracee is attached in.  The tracer has this long
+ * to see it asleep and attach; a slower machine makes the test skip.
+ */
+#define CALL_TIMEOUT_MS		400
+/*
+ * Jiffies-based timeouts (SO_RCVTIMEO) may end up to one tick before the
+ * CLOCK_MONOTONIC deadline; an early return caused by the attach would be
+ * far shorter than the timeout minus this.
+ */
+#define CALL_SLACK_MS		20
+
+/* Stack of the tracees' threads: hundreds of them must fit anywhere. */
+#define THREAD_STACK_SIZE	(64 * 1024)
+
+/* body_threads() reports the tids of at most this many threads. */
+#define MAX_REPORTED_TIDS	16
+
+#define GROUP_THREADS		300
+
+/* The clone storm: spawner threads creating and joining short threads. */
+#define STORM_ROUNDS		20
+#define STORM_SPAWNERS		4
+#define STORM_BUDGET_SEC	12	/* all rounds, far below the timeout */
+#define STORM_ROUND_SEC		5	/* one round */
+#define STORM_TRACEE_SEC	20	/* the storm stops by itself after this */
+#define STORM_NEW_TIDS		3	/* threads born after the attach to see */
+#define STORM_MAX_TIDS		4096
+
+/* Threads of the tracee that keep taking its cred_guard_mutex */
+#define HAMMER_THREADS		2
+#define HAMMER_ROUNDS		20	/* attaches that must all succeed */
+#define HAMMER_EXECS		20	/* failed execs before each one */
+
+#ifndef MFD_EXEC
+#define MFD_EXEC		0x0010U
+#endif
+
+#define YAMA_SCOPE		"/proc/sys/kernel/yama/ptrace_scope"
+
+/* The tracee's end of the fixture pipes. */
+struct chan {
+	int go;		/* read: the tracer says "go on" */
+	int report;	/* write: readiness, tids, results */
+};
+
+typedef void (*body_fn)(const struct chan *c);
+
+/* Filled in by the tracer before fork() for bodies that need them. */
+static pid_t helper_target;
+static unsigned long helper_options;
+static pid_t yama_ptracer;
+static int threads_wanted;
+static int threads_leader_exits;
+static int blocker;
+static int blocker_semid;
+static int hammer_fd = -1;
+static unsigned long *hammer_execs;
+static int exec_child_go[2], exec_child_report[2];
+
+static long sys_ptrace(long request, pid_t pid, unsigned long addr,
+		       unsigned long data)
+{
+	return syscall(__NR_ptrace, request, pid, addr, data);
+}
+
+/* ptrace() returning -errno on failure, so one ASSERT_EQ() checks both. */
+static long ptrace_err(long request, pid_t pid, unsigned long addr,
+		       unsigned long data)
+{
+	long ret = sys_ptrace(request, pid, addr, data);
+
+	return ret == -1 ? -errno : ret;
+}
+
+static long nostop(pid_t pid, unsigned long flags, unsigned long options)
+{
+	return ptrace_err(PTRACE_ATTACH_NOSTOP, pid, flags, options);
+}
+
+static pid_t sys_gettid(void)
+{
+	return syscall(__NR_gettid);
+}
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+/* waitpid() for threads and traced non-children too, immune to EINTR. */
+static pid_t wait_for(pid_t pid, int *status, int options)
+{
+	pid_t ret;
+
+	do
+		ret = waitpid(pid, status, options | __WALL);
+	while (ret < 0 && errno == EINTR);
+	return ret;
+}
+
+/*
+ * SIGKILL @pid only while it is still ours to wait for: a pid the test
+ * already reaped may have been recycled for someone else.
+ */
+static void kill_if_ours(pid_t pid)
+{
+	siginfo_t si;
+
+	if (pid > 0 && !waitid(P_PID, pid, &si,
+			       WEXITED | WNOHANG | WNOWAIT | __WALL))
+		kill(pid, SIGKILL);
+}
+
+/*
+ * Kill what a test left behind and reap it.  A traced thread that dies is
+ * a zombie until its tracer reaps it, so wait for everything, threads
+ * included, until nothing is left.
+ */
+static void kill_and_reap(pid_t a, pid_t b)
+{
+	kill_if_ours(a);
+	kill_if_ours(b);
+	while (wait_for(-1, NULL, 0) > 0)
+		;
+}
+
+static void close_pair(int fds[2])
+{
+	if (fds[0] >= 0)
+		close(fds[0]);
+	if (fds[1] >= 0)
+		close(fds[1]);
+	fds[0] = -1;
+	fds[1] = -1;
+}
+
+static int small_stack(pthread_attr_t *attr)
+{
+	long min = sysconf(_SC_THREAD_STACK_MIN);
+	size_t size = THREAD_STACK_SIZE;
+
+	if (min > 0 && (size_t)min > size)
+		size = min;
+	if (pthread_attr_init(attr))
+		return -1;
+	return pthread_attr_setstacksize(attr, size);
+}
+
+/*
+ * Is PTRACE_ATTACH_NOSTOP there?  An unpatched kernel runs
+ * ptrace_check_attach() before looking at an unknown request: -ESRCH for a
+ * task we do not trace, -EIO for a stopped tracee.
+ */
+static bool nostop_supported(void)
+{
+	int fds[2];
+	pid_t pid;
+	long ret;
+	char c;
+
+	if (pipe2(fds, O_CLOEXEC))
+		return true;	/* let the test itself fail on this */
+	pid = fork();
+	if (pid == 0) {
+		close(fds[1]);
+		while (read(fds[0], &c, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(fds[0]);
+	if (pid < 0) {
+		close(fds[1]);
+		return true;
+	}
+	ret = nostop(pid, 0, 0);
+	kill(pid, SIGKILL);
+	close(fds[1]);
+	wait_for(pid, NULL, 0);
+	return ret != -ESRCH && ret != -EIO;
+}
+
+/* ------------------------------------------------------------------ */
+/* /proc                                                              */
+/* ------------------------------------------------------------------ */
+
+static ssize_t read_proc(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n >= 0)
+		buf[n] = '\0';
+	return n;
+}
+
+/* Parse the state letter and the flags of /proc/@tid/stat. */
+static bool proc_stat(pid_t tid, char *state, unsigned long *flags)
+{
+	char path[64], buf[1024], *p;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
+	if (read_proc(path, buf, sizeof(buf)) <= 0)
+		return false;
+	/* comm may contain anything, including ")": skip to the last one */
+	p = strrchr(buf, ')');
+	if (!p || p[1] != ' ' || !p[2])
+		return false;
+	*state = p[2];
+	p += 3;
+	/* ppid, pgrp, session, tty_nr and tpgid come before the flags */
+	for (i = 0; i < 5; i++)
+		strtol(p, &p, 10);
+	*flags = strtoul(p, NULL, 10);
+	return true;
+}
+
+static char proc_state(pid_t tid)
+{
+	unsigned long flags;
+	char state;
+
+	return proc_stat(tid, &state, &flags) ? state : 0;
+}
+
+/* The syscall @tid sleeps in, or -1 if it is running or unknown. */
+static long proc_syscall_nr(pid_t tid)
+{
+	char path[64], buf[256], *end;
+	long nr;
+
+	snprintf(path, sizeof(path), "/proc/%d/syscall", tid);
+	if (read_proc(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	/* "running" when it is not asleep, else "nr args... sp pc" */
+	nr = strtol(buf, &end, 10);
+	return end == buf ? -1 : nr;
+}
+
+static bool have_proc_syscall(void)
+{
+	return access("/proc/self/syscall", R_OK) == 0;
+}
+
+static bool blocked_in(pid_t tid, const long *nrs, size_t count)
+{
+	long nr;
+	size_t i;
+
+	if (proc_state(tid) != 'S')
+		return false;
+	nr = proc_syscall_nr(tid);
+	for (i = 0; i < count; i++)
+		if (nr == nrs[i])
+			return true;
+	return false;
+}
+
+/*
+ * Wait until @tid sleeps in one of the syscalls @nrs.  Attaching earlier
+ * would test a tracee that has not entered the syscall yet.
+ */
+static void wait_blocked(struct __test_metadata *_metadata, pid_t tid,
+			 const long *nrs, size_t count, const char *what)
+{
+	long long deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
+
+	while (!blocked_in(tid, nrs, count)) {
+		ASSERT_GT(deadline, now_ns()) {
+			TH_LOG("%d never slept in %s (state %c, syscall %ld)",
+			       tid, what, proc_state(tid),
+			       proc_syscall_nr(tid));
+		}
+		sched_yield();
+	}
+}
+
+/* Wait until /proc/@tid/stat shows @state. */
+static void wait_state(struct __test_metadata *_metadata, pid_t tid,
+		       char state)
+{
+	long long deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
+
+	while (proc_state(tid) != state) {
+		ASSERT_GT(deadline, now_ns()) {
+			TH_LOG("%d never reached state %c (state %c)",
+			       tid, state, proc_state(tid));
+		}
+		sched_yield();
+	}
+}
+
+struct task_info {
+	char state;
+	pid_t tracer;
+	long sleeps;	/* voluntary_ctxt_switches */
+};
+
+/* Some of /proc/@pid/task/@tid/status; false once the thread is gone. */
+static bool task_info(pid_t pid, pid_t tid, struct task_info *ti)
+{
+	char path[80], buf[4096], *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/status", pid, tid);
+	if (read_proc(path, buf, sizeof(buf)) <= 0)
+		return false;
+	p = strstr(buf, "\nState:");
+	if (!p)
+		return false;
+	p += strlen("\nState:");
+	while (*p == ' ' || *p == '\t')
+		p++;
+	ti->state = *p;
+	p = strstr(buf, "\nTracerPid:");
+	if (!p)
+		return false;
+	ti->tracer = strtol(p + strlen("\nTracerPid:"), NULL, 10);
+	p = strstr(buf, "\nvoluntary_ctxt_switches:");
+	ti->sleeps = p ? strtol(p + strlen("\nvoluntary_ctxt_switches:"),
+				NULL, 10) : -1;
+	return true;
+}
+
+/* TracerPid of thread @tid of @pid, -1 if it is gone. */
+static pid_t tracer_of(pid_t pid, pid_t tid)
+{
+	struct task_info ti;
+
+	return task_info(pid, tid, &ti) ? ti.tracer : -1;
+}
+
+/* The tids in /proc/@pid/task, at most @max of them; -1 on error. */
+static int list_tasks(pid_t pid, pid_t *tids, int max)
+{
+	struct dirent *de;
+	char path[64];
+	int n = 0;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return -1;
+	while (n < max && (de = readdir(dir))) {
+		pid_t tid = strtol(de->d_name, NULL, 10);
+
+		if (tid > 0)
+			tids[n++] = tid;
+	}
+	closedir(dir);
+	return n;
+}
+
+static bool tid_in(const pid_t *tids, int n, pid_t tid)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (tids[i] == tid)
+			return true;
+	return false;
+}
+
+static bool is_kthread(pid_t pid)
+{
+	unsigned long flags;
+	char state;
+
+	return proc_stat(pid, &state, &flags) && (flags & PF_KTHREAD);
+}
+
+/* kthreadd is pid 2, unless a pid namespace hides it; then look around. */
+static pid_t find_kthread(void)
+{
+	struct dirent *de;
+	pid_t found = 0;
+	DIR *dir;
+
+	if (is_kthread(2))
+		return 2;
+	dir = opendir("/proc");
+	if (!dir)
+		return 0;
+	while (!found && (de = readdir(dir))) {
+		pid_t pid = strtol(de->d_name, NULL, 10);
+
+		if (pid > 0 && is_kthread(pid))
+			found = pid;
+	}
+	closedir(dir);
+	return found;
+}
+
+static int read_int_file(const char *path)
+{
+	char buf[32], *end;
+	long val;
+
+	if (read_proc(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	val = strtol(buf, &end, 10);
+	return end == buf ? -1 : (int)val;
+}
+
+static bool write_int_file(const char *path, int val)
+{
+	char buf[32];
+	int fd, len;
+	bool ok;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	len = snprintf(buf, sizeof(buf), "%d\n", val);
+	ok = write(fd, buf, len) == len;
+	close(fd);
+	return ok;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tracee side: never ASSERT here, it would only end this process.    */
+/* ------------------------------------------------------------------ */
+
+static void say_buf(const struct chan *c, const void *buf, size_t len)
+{
+	if (write(c->report, buf, len) != (ssize_t)len)
+		_exit(TRACEE_PIPE_FAILED);
+}
+
+static void say(const struct chan *c, char msg)
+{
+	say_buf(c, &msg, 1);
+}
+
+static void say_int(const struct chan *c, int val)
+{
+	say_buf(c, &val, sizeof(val));
+}
+
+static void hear_buf(const struct chan *c, void *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = read(c->go, buf, len);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)len)
+		_exit(TRACEE_PIPE_FAILED);
+}
+
+/* Wait for the tracer's go. */
+static void hear(const struct chan *c)
+{
+	char msg;
+
+	hear_buf(c, &msg, 1);
+}
+
+static int hear_int(const struct chan *c)
+{
+	int val;
+
+	hear_buf(c, &val, sizeof(val));
+	return val;
+}
+
+/* Become uid/gid "nobody", still traceable by other "nobody" processes. */
+static bool drop_privileges(void)
+{
+	if (setgroups(0, NULL) ||
+	    setresgid(NOBODY_ID, NOBODY_ID, NOBODY_ID) ||
+	    setresuid(NOBODY_ID, NOBODY_ID, NOBODY_ID))
+		return false;
+	/* The uid change cleared both of these. */
+	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) ||
+	    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0))
+		return false;
+	return true;
+}
+
+/* Announce ourselves and idle until told to exit. */
+static void body_idle(const struct chan *c)
+{
+	say(c, 'r');
+	hear(c);
+	_exit(0);
+}
+
+/* Prove we run after a go: echo it back, then exit 0 on the next one. */
+static void body_echo(const struct chan *c)
+{
+	say(c, 'r');
+	hear(c);
+	say(c, 'a');
+	hear(c);
+	_exit(0);
+}
+
+static void body_exit5_on_go(const struct chan *c)
+{
+	say(c, 'r');
+	hear(c);
+	_exit(5);
+}
+
+static void body_exit_at_once(const struct chan *c)
+{
+	(void)c;
+	_exit(0);
+}
+
+/* --- Passive tracing --- */
+
+#define READERS			4
+
+/* One pipe per reader thread: a byte wakes exactly that one. */
+static int reader_pipes[READERS][2];
+
+/* Wait for a byte, make one getppid() and wait again; exit on a 'q'. */
+static void *thread_reader(void *arg)
+{
+	int fd = reader_pipes[(long)arg][0];
+	char b;
+
+	for (;;) {
+		if (read(fd, &b, 1) != 1)
+			_exit(TRACEE_PIPE_FAILED);
+		if (b == 'q')
+			_exit(0);
+		syscall(__NR_getppid);
+	}
+	return NULL;
+}
+
+/* READERS threads, main included, each in thread_reader() on its pipe */
+static void body_readers(const struct chan *c)
+{
+	pthread_attr_t attr;
+	pthread_t thread;
+	long i;
+
+	if (small_stack(&attr))
+		_exit(TRACEE_SETUP_FAILED);
+	for (i = 1; i < READERS; i++) {
+		if (pthread_create(&thread, &attr, thread_reader, (void *)i))
+			_exit(TRACEE_SETUP_FAILED);
+	}
+	say(c, 'r');
+	thread_reader((void *)0);
+}
+
+static int usr1_fd;
+
+static void usr1_say(int sig)
+{
+	(void)sig;
+	if (write(usr1_fd, "u", 1) != 1)
+		_exit(TRACEE_PIPE_FAILED);
+}
+
+/* Say 'u' on SIGUSR1; exit 0 on a go. */
+static void body_usr1(const struct chan *c)
+{
+	struct sigaction sa = { .sa_handler = usr1_say, .sa_flags = SA_RESTART };
+
+	usr1_fd = c->report;
+	if (sigaction(SIGUSR1, &sa, NULL))
+		_exit(TRACEE_SETUP_FAILED);
+	say(c, 'r');
+	hear(c);
+	_exit(0);
+}
+
+/* --- One blocking call, its result reported to the tracer --- */
+
+enum blocker_kind {
+	BLOCK_EPOLL_TIMEOUT,
+	BLOCK_EPOLL_PIPE,
+	BLOCK_SEMTIMEDOP,
+	BLOCK_SIGTIMEDWAIT,
+	BLOCK_RECV_TIMEO,
+	BLOCK_FUTEX,
+	BLOCK_NANOSLEEP,
+	BLOCK_PIPE_READ,
+	BLOCK_POLL,
+};
+
+struct block_result {
+	long ret;
+	int err;
+	int data_ok;		/* what the call saw is what the tracer sent */
+	long long elapsed_ns;
+	long sleeps;		/* voluntary context switches in the call */
+};
+
+/* Times this thread went to sleep: a woken sleeper adds one more. */
+static long voluntary_switches(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_THREAD, &ru) ? -1 : ru.ru_nvcsw;
+}
+
+/* Only ever compared with 0 by FUTEX_WAIT: nobody writes it. */
+static int futex_word;
+
+/*
+ * Set up what body_blocker()'s call needs, then report the time the call
+ * starts, make the call once, and report its result.
+ */
+static void body_blocker(const struct chan *c)
+{
+	struct timespec ts = {
+		.tv_sec = CALL_TIMEOUT_MS / 1000,
+		.tv_nsec = (CALL_TIMEOUT_MS % 1000) * NSEC_PER_MSEC,
+	};
+	struct timeval tv = {
+		.tv_sec = CALL_TIMEOUT_MS / 1000,
+		.tv_usec = (CALL_TIMEOUT_MS % 1000) * 1000,
+	};
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct pollfd pfd = { .fd = c->go, .events = POLLIN };
+	struct sembuf sop = { .sem_num = 0, .sem_op = -1 };
+	struct block_result res = { .data_ok = 1 };
+	int ep = -1, sv[2] = { -1, -1 };
+	long long start;
+	char byte = 0;
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		_exit(TRACEE_SETUP_FAILED);
+	if (blocker == BLOCK_EPOLL_TIMEOUT || blocker == BLOCK_EPOLL_PIPE) {
+		ep = epoll_create1(0);
+		if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, c->go, &ev))
+			_exit(TRACEE_SETUP_FAILED);
+	}
+	if (blocker == BLOCK_RECV_TIMEO) {
+		/* sv[1] stays open: no EOF, only the timeout ends recv() */
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) ||
+		    setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
+			_exit(TRACEE_SETUP_FAILED);
+	}
+
+	start = now_ns();
+	say_buf(c, &start, sizeof(start));
+	res.sleeps = voluntary_switches();
+	switch (blocker) {
+	case BLOCK_EPOLL_TIMEOUT:
+		res.ret = epoll_wait(ep, &ev, 1, CALL_TIMEOUT_MS);
+		break;
+	case BLOCK_EPOLL_PIPE:
+		res.ret = epoll_wait(ep, &ev, 1, -1);
+		break;
+	case BLOCK_SEMTIMEDOP:
+		res.ret = semtimedop(blocker_semid, &sop, 1, &ts);
+		break;
+	case BLOCK_SIGTIMEDWAIT:
+		res.ret = sigtimedwait(&set, NULL, &ts);
+		break;
+	case BLOCK_RECV_TIMEO:
+		res.ret = recv(sv[0], &byte, 1, 0);
+		break;
+	case BLOCK_FUTEX:
+		res.ret = syscall(__NR_futex, &futex_word, FUTEX_WAIT_PRIVATE,
+				  0, &ts, NULL, 0);
+		break;
+	case BLOCK_NANOSLEEP:
+		res.ret = nanosleep(&ts, NULL);
+		break;
+	case BLOCK_PIPE_READ:
+		res.ret = read(c->go, &byte, 1);
+		break;
+	case BLOCK_POLL:
+		res.ret = poll(&pfd, 1, CALL_TIMEOUT_MS);
+		break;
+	default:
+		_exit(TRACEE_SETUP_FAILED);
+	}
+	res.err = res.ret < 0 ? errno : 0;
+	res.sleeps = voluntary_switches() - res.sleeps;
+	res.elapsed_ns = now_ns() - start;
+
+	if (blocker == BLOCK_EPOLL_PIPE)
+		res.data_ok = res.ret == 1 && ev.events == EPOLLIN;
+	if (blocker == BLOCK_PIPE_READ)
+		res.data_ok = res.ret == 1 && byte == 'g';
+	say_buf(c, &res, sizeof(res));
+	_exit(0);
+}
+
+/* --- Multi-threaded tracees --- */
+
+static pthread_barrier_t threads_barrier;
+
+/* Never woken: FUTEX_WAIT on it sleeps until the process dies. */
+static int park_word;
+
+static void park_forever(void)
+{
+	for (;;)
+		syscall(__NR_futex, &park_word, FUTEX_WAIT_PRIVATE, 0,
+			NULL, NULL, 0);
+}
+
+static void *thread_sleep(void *arg)
+{
+	pid_t *slot = arg;
+
+	*slot = sys_gettid();
+	pthread_barrier_wait(&threads_barrier);
+	park_forever();
+	return NULL;
+}
+
+/*
+ * Run as threads_wanted threads, main included, all parked on a futex.
+ * Report the count (or -error of pthread_create()) and, for a few threads,
+ * their tids, main's first.  Then idle or, if threads_leader_exits, leave
+ * the leader a zombie with pthread_exit().
+ */
+static void body_threads(const struct chan *c)
+{
+	int n = threads_wanted, i, err;
+	pthread_attr_t attr;
+	pthread_t thread;
+	pid_t *tids;
+
+	tids = calloc(n, sizeof(*tids));
+	if (!tids || small_stack(&attr) ||
+	    pthread_barrier_init(&threads_barrier, NULL, n))
+		_exit(TRACEE_SETUP_FAILED);
+	tids[0] = getpid();
+	for (i = 1; i < n; i++) {
+		err = pthread_create(&thread, &attr, thread_sleep, &tids[i]);
+		if (err) {
+			say_int(c, -err);
+			_exit(TRACEE_SETUP_FAILED);
+		}
+	}
+	/* the barrier also makes the tids visible here */
+	pthread_barrier_wait(&threads_barrier);
+	say_int(c, n);
+	if (n <= MAX_REPORTED_TIDS)
+		say_buf(c, tids, n * sizeof(*tids));
+	if (threads_leader_exits)
+		pthread_exit(NULL);
+	hear(c);
+	_exit(0);
+}
+
+static void *thread_tid_then_wait(void *arg)
+{
+	const struct chan *c = arg;
+
+	say_int(c, sys_gettid());
+	hear(c);
+	return NULL;
+}
+
+/*
+ * After a go, start one thread that reports its tid and exits after the
+ * next go; say 'j' once it is joined, and exit 0 after a third go.
+ */
+static void body_thread_on_go(const struct chan *c)
+{
+	pthread_t thread;
+
+	say(c, 'r');
+	hear(c);
+	if (pthread_create(&thread, NULL, thread_tid_then_wait, (void *)c))
+		_exit(TRACEE_SETUP_FAILED);
+	pthread_join(thread, NULL);
+	say(c, 'j');
+	hear(c);
+	_exit(0);
+}
+
+/*
+ * After a go, create a thread with CLONE_VFORK, which runs on our stack
+ * while we wait for it, as a vfork() child would, and exits at once; say
+ * 'v' once it is gone, exit 0 on the next go.
+ */
+static void body_vfork_thread_on_go(const struct chan *c)
+{
+	say(c, 'r');
+	hear(c);
+	if (syscall(__NR_clone, CLONE_VM | CLONE_FS | CLONE_FILES |
+		    CLONE_SIGHAND | CLONE_THREAD | CLONE_VFORK,
+		    0, NULL, NULL, 0) == 0)
+		syscall(__NR_exit, 0);
+	say(c, 'v');
+	hear(c);
+	_exit(0);
+}
+
+/*
+ * After a go, fork a child that runs body_thread_on_go() past its first
+ * go: its thread reports its tid and, on the next go, exits, and so does
+ * the child.  Say 'w' once the child is reaped, exit 0 on the next go.
+ */
+static void body_fork_thread_on_go(const struct chan *c)
+{
+	pthread_t thread;
+	pid_t child;
+
+	say(c, 'r');
+	hear(c);
+	child = fork();
+	if (child < 0)
+		_exit(TRACEE_SETUP_FAILED);
+	if (!child) {
+		if (pthread_create(&thread, NULL, thread_tid_then_wait,
+				   (void *)c))
+			_exit(TRACEE_SETUP_FAILED);
+		pthread_join(thread, NULL);
+		_exit(0);
+	}
+	if (waitpid(child, NULL, 0) != child)
+		_exit(TRACEE_SETUP_FAILED);
+	say(c, 'w');
+	hear(c);
+	_exit(0);
+}
+
+static void *storm_short(void *arg)
+{
+	return arg;
+}
+
+static void *storm_spawner(void *arg)
+{
+	const long long *deadline = arg;
+	pthread_attr_t attr;
+	pthread_t thread;
+
+	if (small_stack(&attr))
+		return NULL;
+	while (now_ns() < *deadline)
+		if (!pthread_create(&thread, &attr, storm_short, NULL))
+			pthread_join(thread, NULL);
+	return NULL;
+}
+
+/*
+ * Spawner threads create and join short-lived threads as fast as they can,
+ * for STORM_TRACEE_SEC at most; the leader stays until the test kills it,
+ * however slow the machine.
+ */
+static void body_storm(const struct chan *c)
+{
+	long long deadline = now_ns() + STORM_TRACEE_SEC * NSEC_PER_SEC;
+	pthread_t spawners[STORM_SPAWNERS];
+	pthread_attr_t attr;
+	int i;
+
+	if (small_stack(&attr))
+		_exit(TRACEE_SETUP_FAILED);
+	for (i = 0; i < STORM_SPAWNERS; i++)
+		if (pthread_create(&spawners[i], &attr, storm_spawner,
+				   &deadline))
+			_exit(TRACEE_SETUP_FAILED);
+	say(c, 'r');
+	for (i = 0; i < STORM_SPAWNERS; i++)
+		pthread_join(spawners[i], NULL);
+	hear(c);
+	_exit(0);
+}
+
+/* --- Helpers: a second tracer, possibly unprivileged --- */
+
+/* A second tracer: seize helper_target, report -errno, stay around. */
+static void body_seize_and_stay(const struct chan *c)
+{
+	say_int(c, ptrace_err(PTRACE_SEIZE, helper_target, 0, 0));
+	hear(c);
+	_exit(0);
+}
+
+/* A second tracer: NOSTOP-attach helper_target, report, exit. */
+static void body_nostop_and_exit(const struct chan *c)
+{
+	say_int(c, nostop(helper_target, 0, helper_options));
+	_exit(0);
+}
+
+/* As "nobody", try both kinds of attach on helper_target. */
+static void body_unpriv_nostop(const struct chan *c)
+{
+	if (!drop_privileges()) {
+		say_int(c, PRIV_DROP_FAILED);
+		_exit(TRACEE_SETUP_FAILED);
+	}
+	say_int(c, nostop(helper_target, 0, 0));
+	say_int(c, nostop(helper_target, PTRACE_NOSTOP_THREAD_GROUP, 0));
+	hear(c);
+	_exit(0);
+}
+
+/* As "nobody", attach to the pid the tracer sends, report, idle. */
+static void body_yama_tracer(const struct chan *c)
+{
+	pid_t target;
+
+	if (!drop_privileges()) {
+		say_int(c, PRIV_DROP_FAILED);
+		_exit(TRACEE_SETUP_FAILED);
+	}
+	say_int(c, 0);
+	target = hear_int(c);
+	say_int(c, nostop(target, 0, 0));
+	hear(c);
+	_exit(0);
+}
+
+/* As "nobody", let only yama_ptracer (none if 0) trace us, then idle. */
+static void body_yama_target(const struct chan *c)
+{
+	if (!drop_privileges() ||
+	    prctl(PR_SET_PTRACER, yama_ptracer, 0, 0, 0)) {
+		say_int(c, PRIV_DROP_FAILED);
+		_exit(TRACEE_SETUP_FAILED);
+	}
+	say_int(c, 0);
+	hear(c);
+	_exit(0);
+}
+
+/* --- exec() stuck in de_thread() --- */
+
+static void *thread_traceme(void *arg)
+{
+	long *ret = arg;
+
+	*ret = ptrace_err(PTRACE_TRACEME, 0, 0, 0);
+	return NULL;
+}
+
+/*
+ * A thread makes our parent its tracer and exits: a traced zombie that
+ * nobody but the tracer can reap.  Then exec, which waits in de_thread(),
+ * holding cred_guard_mutex, until the tracer reaps that zombie.
+ */
+static void body_exec_after_traced_thread(const struct chan *c)
+{
+	char go[16], report[16];
+	pthread_t thread;
+	long traceme = -1;
+	int go_fd, report_fd;
+
+	if (pthread_create(&thread, NULL, thread_traceme, &traceme) ||
+	    pthread_join(thread, NULL) || traceme)
+		_exit(TRACEE_SETUP_FAILED);
+	/* the new image talks to the tracer on copies that survive exec */
+	go_fd = dup(c->go);
+	report_fd = dup(c->report);
+	if (go_fd < 0 || report_fd < 0)
+		_exit(TRACEE_SETUP_FAILED);
+	snprintf(go, sizeof(go), "%d", go_fd);
+	snprintf(report, sizeof(report), "%d", report_fd);
+	say(c, 'r');
+	execl("/proc/self/exe", "attach_nostop", EXEC_HELPER_ARG, go, report,
+	      (char *)NULL);
+	_exit(TRACEE_EXEC_FAILED);
+}
+
+/* --- cred_guard_mutex taken over and over --- */
+
+static pthread_barrier_t hammer_barrier;
+
+/* execve() a file that is no executable, for ever, and count the ENOEXECs. */
+static void *thread_exec_hammer(void *arg)
+{
+	char *const argv[] = { "hammer", NULL };
+
+	pthread_barrier_wait(&hammer_barrier);
+	for (;;) {
+		syscall(__NR_execveat, hammer_fd, "", argv, &argv[1],
+			AT_EMPTY_PATH);
+		if (errno == ENOEXEC)
+			__atomic_add_fetch(hammer_execs, 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+/*
+ * Each failed exec takes cred_guard_mutex after setting up its bprm and
+ * drops it once no binary format took the file: the mutex is held most
+ * of the time, by one thread or the other.  The threads start together:
+ * clone() fails with EAGAIN while a thread of the process is in execve().
+ */
+static void body_exec_hammer(const struct chan *c)
+{
+	pthread_t thread;
+	int i;
+
+	if (pthread_barrier_init(&hammer_barrier, NULL, HAMMER_THREADS + 1))
+		_exit(TRACEE_SETUP_FAILED);
+	for (i = 0; i < HAMMER_THREADS; i++)
+		if (pthread_create(&thread, NULL, thread_exec_hammer, NULL))
+			_exit(TRACEE_SETUP_FAILED);
+	pthread_barrier_wait(&hammer_barrier);
+	say(c, 'r');
+	for (;;)
+		hear(c);
+}
+
+/* The exec'd image: say 'e', exit 0 on the next go. */
+static int exec_helper(const char *go_arg, const char *report_arg)
+{
+	int go = strtol(go_arg, NULL, 10);
+	int report = strtol(report_arg, NULL, 10);
+	char msg = 'e';
+
+	if (write(report, &msg, 1) != 1)
+		return TRACEE_PIPE_FAILED;
+	while (read(go, &msg, 1) < 0 && errno == EINTR)
+		;
+	return 0;
+}
+
+static pid_t spawn(body_fn body, const int go[2], const int report[2])
+{
+	struct chan c = { .go = go[0], .report = report[1] };
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		/* No orphans if the test process dies on an ASSERT. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		/* Let a sibling helper trace us if Yama is in mode 1. */
+		prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0);
+		body(&c);
+		_exit(TRACEE_BODY_RETURNED);
+	}
+	return pid;
+}
+
+/*
+ * Whether the task of @wchan_path (/proc/.../wchan) is seen asleep in
+ * ptrace() within BLOCK_TIMEOUT_SEC.
+ */
+static bool wait_asleep_in_ptrace(const char *wchan_path)
+{
+	long long deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
+	char wchan[128];
+
+	do {
+		sched_yield();
+		if (read_proc(wchan_path, wchan, sizeof(wchan)) > 0 &&
+		    strstr(wchan, "ptrace"))
+			return true;
+	} while (now_ns() < deadline);
+	return false;
+}
+
+/*
+ * Fork body_exec_after_traced_thread(), so that we, not the test, are the
+ * tracer its exec waits for, and tell the test its pid.  On the next go,
+ * reap its zombie thread once the test sleeps in ptrace(), or after
+ * BLOCK_TIMEOUT_SEC; tell whether it did.  /proc/PID/wchan names the
+ * first caller outside the scheduler and locking functions; not
+ * /proc/PID/syscall, which Yama may deny us on our parent.
+ */
+static void body_exec_parent(const struct chan *c)
+{
+	pid_t child = spawn(body_exec_after_traced_thread, exec_child_go,
+			    exec_child_report);
+	char path[64];
+	bool slept;
+
+	if (child < 0)
+		_exit(TRACEE_SETUP_FAILED);
+	say_int(c, child);
+	hear(c);
+	snprintf(path, sizeof(path), "/proc/%d/wchan", getppid());
+	slept = wait_asleep_in_ptrace(path);
+	if (wait_for(-1, NULL, 0) <= 0)
+		_exit(TRACEE_SETUP_FAILED);
+	say(c, slept ? 'b' : 'n');
+	hear(c);
+	_exit(0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Tracer side                                                        */
+/* ------------------------------------------------------------------ */
+
+/* Wait for a ptrace stop of @pid whose status >> 8 is exactly @expected. */
+static void wait_stop(struct __test_metadata *_metadata, pid_t pid,
+		      int expected, const char *what)
+{
+	int status;
+
+	ASSERT_EQ(pid, wait_for(pid, &status, 0)) {
+		TH_LOG("%s: waitpid: %m", what);
+	}
+	ASSERT_TRUE(WIFSTOPPED(status)) {
+		TH_LOG("%s: status %#x is not a stop", what, status);
+	}
+	ASSERT_EQ(expected, status >> 8) {
+		TH_LOG("%s: status %#x", what, status);
+	}
+}
+
+static void wait_exit(struct __test_metadata *_metadata, pid_t pid,
+		      int code, const char *what)
+{
+	int status;
+
+	ASSERT_EQ(pid, wait_for(pid, &status, 0)) {
+		TH_LOG("%s: waitpid: %m", what);
+	}
+	ASSERT_TRUE(WIFEXITED(status)) {
+		TH_LOG("%s: status %#x is not an exit", what, status);
+	}
+	ASSERT_EQ(code, WEXITSTATUS(status)) {
+		TH_LOG("%s: status %#x", what, status);
+	}
+}
+
+static void wait_killed(struct __test_metadata *_metadata, pid_t pid,
+			int sig, const char *what)
+{
+	int status;
+
+	ASSERT_EQ(pid, wait_for(pid, &status, 0)) {
+		TH_LOG("%s: waitpid: %m", what);
+	}
+	ASSERT_TRUE(WIFSIGNALED(status)) {
+		TH_LOG("%s: status %#x is not a death by signal", what, status);
+	}
+	ASSERT_EQ(sig, WTERMSIG(status)) {
+		TH_LOG("%s: status %#x", what, status);
+	}
+}
+
+/* Nothing to report: no stop, no exit of @pid (-1: of any child). */
+static void expect_no_report(struct __test_metadata *_metadata, pid_t pid,
+			     const char *what)
+{
+	int status = 0;
+
+	EXPECT_EQ(0, wait_for(pid, &status, WNOHANG)) {
+		TH_LOG("%s: unexpected report, status %#x", what, status);
+	}
+}
+
+/* Read a report; a tracee that died early must not hang the test. */
+static void read_report(struct __test_metadata *_metadata, int fd,
+			void *buf, size_t len, const char *what)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	ssize_t n;
+
+	ASSERT_EQ(1, poll(&pfd, 1, REPORT_TIMEOUT_MS)) {
+		TH_LOG("%s: no report from the tracee", what);
+	}
+	do
+		n = read(fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	ASSERT_EQ((ssize_t)len, n) {
+		TH_LOG("%s: read from tracee: %m", what);
+	}
+}
+
+static void wait_ready(struct __test_metadata *_metadata, int fd)
+{
+	char msg = 0;
+
+	read_report(_metadata, fd, &msg, 1, "readiness");
+	ASSERT_EQ('r', msg);
+}
+
+static void send_go(struct __test_metadata *_metadata, int fd)
+{
+	ASSERT_EQ(1, write(fd, "g", 1)) {
+		TH_LOG("write go: %m");
+	}
+}
+
+static void send_int(struct __test_metadata *_metadata, int fd, int val)
+{
+	ASSERT_EQ((ssize_t)sizeof(val), write(fd, &val, sizeof(val))) {
+		TH_LOG("write to helper: %m");
+	}
+}
+
+/* PTRACE_GETEVENTMSG; an ASSERT, as callers may wait on the result */
+static unsigned long event_msg(struct __test_metadata *_metadata, pid_t pid)
+{
+	unsigned long msg = -1UL;
+
+	ASSERT_EQ(0, ptrace_err(PTRACE_GETEVENTMSG, pid, 0,
+				(unsigned long)&msg)) {
+		TH_LOG("PTRACE_GETEVENTMSG: %m");
+	}
+	return msg;
+}
+
+/* After a NOSTOP attach: nothing to wait for, and we are the tracer. */
+static void expect_attached_running(struct __test_metadata *_metadata,
+				    pid_t pid)
+{
+	expect_no_report(_metadata, pid, "after PTRACE_ATTACH_NOSTOP");
+	EXPECT_EQ(getpid(), tracer_of(pid, pid));
+}
+
+/* ------------------------------------------------------------------ */
+/* A tracee asleep in a system call                                   */
+/* ------------------------------------------------------------------ */
+
+/* glibc calls the p-variants where the plain syscall does not exist. */
+static const long epoll_wait_nrs[] = {
+#ifdef __NR_epoll_wait
+	__NR_epoll_wait,
+#endif
+	__NR_epoll_pwait,
+#ifdef __NR_epoll_pwait2
+	__NR_epoll_pwait2,
+#endif
+};
+
+static const long semtimedop_nrs[] = {
+	__NR_semtimedop,
+#ifdef __NR_semtimedop_time64
+	__NR_semtimedop_time64,
+#endif
+#ifdef __NR_ipc
+	__NR_ipc,
+#endif
+};
+
+static const long sigtimedwait_nrs[] = {
+	__NR_rt_sigtimedwait,
+#ifdef __NR_rt_sigtimedwait_time64
+	__NR_rt_sigtimedwait_time64,
+#endif
+};
+
+static const long recv_nrs[] = {
+	__NR_recvfrom,
+#ifdef __NR_recv
+	__NR_recv,
+#endif
+#ifdef __NR_socketcall
+	__NR_socketcall,
+#endif
+};
+
+static const long futex_nrs[] = {
+	__NR_futex,
+#ifdef __NR_futex_time64
+	__NR_futex_time64,
+#endif
+};
+
+/* glibc's nanosleep() is clock_nanosleep() nowadays. */
+static const long nanosleep_nrs[] = {
+#ifdef __NR_nanosleep
+	__NR_nanosleep,
+#endif
+	__NR_clock_nanosleep,
+#ifdef __NR_clock_nanosleep_time64
+	__NR_clock_nanosleep_time64,
+#endif
+};
+
+static const long read_nrs[] = { __NR_read };
+
+static const long poll_nrs[] = {
+#ifdef __NR_poll
+	__NR_poll,
+#endif
+	__NR_ppoll,
+#ifdef __NR_ppoll_time64
+	__NR_ppoll_time64,
+#endif
+};
+
+FIXTURE(blocked) {
+	pid_t pid;	/* the tracee; teardown kills and reaps it */
+	int go[2];	/* tracer -> tracee: data for the blocking call */
+	int report[2];	/* tracee -> tracer: start time, result */
+	int semid;	/* for semtimedop(); removed by teardown */
+};
+
+FIXTURE_VARIANT(blocked) {
+	int kind;		/* enum blocker_kind */
+	const char *call;
+	const long *nrs;	/* syscalls /proc/PID/syscall may show */
+	size_t nr_count;
+	int timed;		/* ends by timeout, not by the tracer's data */
+	long ret;		/* what the call returns untraced */
+	int err;		/* and its errno, when ret is -1 */
+};
+
+FIXTURE_VARIANT_ADD(blocked, epoll_wait_timeout) {
+	.kind = BLOCK_EPOLL_TIMEOUT,
+	.call = "epoll_wait",
+	.nrs = epoll_wait_nrs,
+	.nr_count = sizeof(epoll_wait_nrs) / sizeof(long),
+	.timed = 1,
+	.ret = 0,
+};
+
+FIXTURE_VARIANT_ADD(blocked, epoll_wait_pipe) {
+	.kind = BLOCK_EPOLL_PIPE,
+	.call = "epoll_wait",
+	.nrs = epoll_wait_nrs,
+	.nr_count = sizeof(epoll_wait_nrs) / sizeof(long),
+	.timed = 0,
+	.ret = 1,
+};
+
+FIXTURE_VARIANT_ADD(blocked, semtimedop_timeout) {
+	.kind = BLOCK_SEMTIMEDOP,
+	.call = "semtimedop",
+	.nrs = semtimedop_nrs,
+	.nr_count = sizeof(semtimedop_nrs) / sizeof(long),
+	.timed = 1,
+	.ret = -1,
+	.err = EAGAIN,
+};
+
+FIXTURE_VARIANT_ADD(blocked, sigtimedwait_timeout) {
+	.kind = BLOCK_SIGTIMEDWAIT,
+	.call = "sigtimedwait",
+	.nrs = sigtimedwait_nrs,
+	.nr_count = sizeof(sigtimedwait_nrs) / sizeof(long),
+	.timed = 1,
+	.ret = -1,
+	.err = EAGAIN,
+};
+
+FIXTURE_VARIANT_ADD(blocked, recv_rcvtimeo) {
+	.kind = BLOCK_RECV_TIMEO,
+	.call = "recv",
+	.nrs = recv_nrs,
+	.nr_count = sizeof(recv_nrs) / sizeof(long),
+	.timed = 1,
+	.ret = -1,
+	.err = EAGAIN,
+};
+
+FIXTURE_VARIANT_ADD(blocked, futex_wait_timeout) {
+	.kind = BLOCK_FUTEX,
+	.call = "futex",
+	.nrs = futex_nrs,
+	.nr_count = sizeof(futex_nrs) / sizeof(long),
+	.timed = 1,
+	.ret = -1,
+	.err = ETIMEDOUT,
+};
+
+FIXTURE_VARIANT_ADD(blocked, nanosleep) {
+	.kind = BLOCK_NANOSLEEP,
+	.call = "nanosleep",
+	.nrs = nanosleep_nrs,
+	.nr_count = sizeof(nanosleep_nrs) / sizeof(long),
+	.timed = 1,
+	.ret = 0,
+};
+
+FIXTURE_VARIANT_ADD(blocked, pipe_read) {
+	.kind = BLOCK_PIPE_READ,
+	.call = "read",
+	.nrs = read_nrs,
+	.nr_count = sizeof(read_nrs) / sizeof(long),
+	.timed = 0,
+	.ret = 1,
+};
+
+FIXTURE_VARIANT_ADD(blocked, poll_timeout) {
+	.kind = BLOCK_POLL,
+	.call = "poll",
+	.nrs = poll_nrs,
+	.nr_count = sizeof(poll_nrs) / sizeof(long),
+	.timed = 1,
+	.ret = 0,
+};
+
+FIXTURE_SETUP(blocked)
+{
+	self->pid = 0;
+	self->semid = -1;
+	self->go[0] = -1;
+	self->go[1] = -1;
+	self->report[0] = -1;
+	self->report[1] = -1;
+	if (!nostop_supported())
+		SKIP(return, "PTRACE_ATTACH_NOSTOP not supported");
+	ASSERT_EQ(0, pipe2(self->go, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(self->report, O_CLOEXEC));
+}
+
+FIXTURE_TEARDOWN(blocked)
+{
+	kill_and_reap(self->pid, 0);
+	close_pair(self->go);
+	close_pair(self->report);
+	if (self->semid >= 0)
+		semctl(self->semid, 0, IPC_RMID);
+}
+
+/* Start body_blocker() and wait for it to sleep in the call; false: skip */
+static bool start_blocker(struct __test_metadata *_metadata,
+			  struct _test_data_blocked *self,
+			  const struct _fixture_variant_blocked *variant,
+			  long long *start)
+{
+	if (!have_proc_syscall())
+		SKIP(return false, "no /proc/PID/syscall");
+	if (variant->kind == BLOCK_SEMTIMEDOP) {
+		self->semid = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
+		if (self->semid < 0)
+			SKIP(return false, "no SysV semaphores: %m");
+	}
+	blocker = variant->kind;
+	blocker_semid = self->semid;
+	self->pid = spawn(body_blocker, self->go, self->report);
+	ASSERT_LT(0, self->pid);
+	read_report(_metadata, self->report[0], start, sizeof(*start),
+		    "start time");
+	wait_blocked(_metadata, self->pid, variant->nrs, variant->nr_count,
+		     variant->call);
+	return true;
+}
+
+/*
+ * The result of body_blocker()'s call is what it is untraced; a timed one
+ * ran to its timeout.
+ */
+static void expect_natural_result(struct __test_metadata *_metadata,
+				  const struct _fixture_variant_blocked *variant,
+				  const struct block_result *res)
+{
+	EXPECT_EQ(variant->ret, res->ret);
+	EXPECT_EQ(variant->ret < 0 ? variant->err : 0, res->err) {
+		TH_LOG("%s: errno %d (%s)", variant->call, res->err,
+		       strerror(res->err));
+	}
+	EXPECT_TRUE(res->data_ok);
+	if (variant->timed) {
+		EXPECT_LE((CALL_TIMEOUT_MS - CALL_SLACK_MS) * NSEC_PER_MSEC,
+			  res->elapsed_ns) {
+			TH_LOG("%s returned after %lld ms of %d", variant->call,
+			       res->elapsed_ns / NSEC_PER_MSEC,
+			       CALL_TIMEOUT_MS);
+		}
+	}
+}
+
+/* Only an attach before a timed call ran out tests anything. */
+static bool attached_in_time(const struct _fixture_variant_blocked *variant,
+			     long long start)
+{
+	return !variant->timed ||
+	       now_ns() - start < (CALL_TIMEOUT_MS - CALL_SLACK_MS) * NSEC_PER_MSEC;
+}
+
+/*
+ * Attach while the tracee sleeps in the call: no stop, and the call ends
+ * as it would untraced, by its timeout or by the data the tracer sends
+ * only after the attach.
+ */
+TEST_F(blocked, call_undisturbed)
+{
+	struct block_result res;
+	long long start;
+
+	if (!start_blocker(_metadata, self, variant, &start))
+		return;
+	ASSERT_EQ(1, nostop(self->pid, 0, 0));
+	if (!attached_in_time(variant, start))
+		SKIP(return, "too slow: attached after the call's timeout");
+	expect_attached_running(_metadata, self->pid);
+	if (!variant->timed)
+		send_go(_metadata, self->go[1]);
+
+	read_report(_metadata, self->report[0], &res, sizeof(res), "result");
+	expect_natural_result(_metadata, variant, &res);
+	/*
+	 * One sleep, ended by the timeout or the data.  A wake-up by the
+	 * attach makes two, even where the call restarts transparently
+	 * (futex, nanosleep, poll, pipe read).
+	 */
+	EXPECT_EQ(1, res.sleeps);
+	/* never a stop, only the exit */
+	wait_exit(_metadata, self->pid, 0, "tracee");
+}
+
+/* PTRACE_GET_SYSCALL_INFO at a syscall stop of @tid */
+static void syscall_info(struct __test_metadata *_metadata, pid_t tid,
+			 struct ptrace_syscall_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	ASSERT_LT(0, ptrace_err(PTRACE_GET_SYSCALL_INFO, tid, sizeof(*info),
+				(unsigned long)info)) {
+		TH_LOG("PTRACE_GET_SYSCALL_INFO of %d: %m", tid);
+	}
+}
+
+/* Wait for a syscall stop of @tid; return its PTRACE_SYSCALL_INFO_* op. */
+static int wait_syscall_stop(struct __test_metadata *_metadata, pid_t tid,
+			     struct ptrace_syscall_info *info, const char *what)
+{
+	wait_stop(_metadata, tid, SYSCALL_STOP, what);
+	syscall_info(_metadata, tid, info);
+	return info->op;
+}
+
+/*
+ * PTRACE_NOSTOP_SYSCALL, the strace -p case: the call in progress runs to
+ * its natural end undisturbed, which is the first stop, a syscall-exit
+ * stop with the call's result; the next call stops at its entry.
+ */
+TEST_F(blocked, syscall_exit_stop_first)
+{
+	struct ptrace_syscall_info info;
+	struct block_result res;
+	long long start;
+
+	if (!start_blocker(_metadata, self, variant, &start))
+		return;
+	ASSERT_EQ(1, nostop(self->pid, PTRACE_NOSTOP_SYSCALL,
+			    PTRACE_O_TRACESYSGOOD));
+	if (!attached_in_time(variant, start))
+		SKIP(return, "too slow: attached after the call's timeout");
+	expect_attached_running(_metadata, self->pid);
+	if (!variant->timed)
+		send_go(_metadata, self->go[1]);
+
+	ASSERT_EQ(PTRACE_SYSCALL_INFO_EXIT,
+		  wait_syscall_stop(_metadata, self->pid, &info, "call's end"));
+	EXPECT_EQ(variant->ret < 0 ? -variant->err : variant->ret,
+		  info.exit.rval);
+	ASSERT_EQ(0, ptrace_err(PTRACE_SYSCALL, self->pid, 0, 0));
+	EXPECT_EQ(PTRACE_SYSCALL_INFO_ENTRY,
+		  wait_syscall_stop(_metadata, self->pid, &info, "next call"));
+	ASSERT_EQ(0, ptrace_err(PTRACE_DETACH, self->pid, 0, 0));
+
+	read_report(_metadata, self->report[0], &res, sizeof(res), "result");
+	expect_natural_result(_metadata, variant, &res);
+	wait_exit(_metadata, self->pid, 0, "tracee");
+}
+
+/*
+ * PTRACE_DETACH_NOSTOP of a tracee asleep in the call, with syscall stops
+ * armed and a PTRACE_REPORT pending: no wake-up, no stop, and nothing is
+ * left behind for the next tracer, which attaches before the call ends
+ * and must see no stop at all.
+ */
+TEST_F(blocked, detach_nostop_undisturbed)
+{
+	struct block_result res;
+	long long start;
+	long ret;
+
+	if (!start_blocker(_metadata, self, variant, &start))
+		return;
+	ASSERT_EQ(1, nostop(self->pid, PTRACE_NOSTOP_SYSCALL,
+			    PTRACE_O_TRACESYSGOOD));
+	ret = ptrace_err(PTRACE_REPORT, self->pid, 0, 0);
+	ASSERT_TRUE(ret == 0 || ret == -EOPNOTSUPP);
+	ASSERT_EQ(1, ptrace_err(PTRACE_DETACH_NOSTOP, self->pid, 0, 0));
+	EXPECT_EQ(0, tracer_of(self->pid, self->pid));
+	ASSERT_EQ(1, nostop(self->pid, 0, 0));
+	if (!attached_in_time(variant, start))
+		SKIP(return, "too slow: attached after the call's timeout");
+	if (!variant->timed)
+		send_go(_metadata, self->go[1]);
+
+	read_report(_metadata, self->report[0], &res, sizeof(res), "result");
+	expect_natural_result(_metadata, variant, &res);
+	/* One sleep: neither a wake-up nor a stop */
+	EXPECT_EQ(1, res.sleeps);
+	wait_exit(_metadata, self->pid, 0, "tracee");
+}
+
+/* ------------------------------------------------------------------ */
+/* Everything else                                                    */
+/* ------------------------------------------------------------------ */
+
+FIXTURE(nostop) {
+	pid_t pid;	/* the tracee; teardown kills and reaps it */
+	pid_t helper;	/* a second tracer; killed and reaped too */
+	int go[2];	/* tracer -> tracee: go on */
+	int report[2];	/* tracee -> tracer: readiness, tids, results */
+	int hgo[2];	/* tracer -> helper */
+	int hreport[2];	/* helper -> tracer */
+	int yama_saved;	/* ptrace_scope to restore, -1 if untouched */
+};
+
+FIXTURE_SETUP(nostop)
+{
+	self->pid = 0;
+	self->helper = 0;
+	self->yama_saved = -1;
+	if (!nostop_supported())
+		SKIP(return, "PTRACE_ATTACH_NOSTOP not supported");
+	ASSERT_EQ(0, pipe2(self->go, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(self->report, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(self->hgo, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(self->hreport, O_CLOEXEC));
+}
+
+FIXTURE_TEARDOWN(nostop)
+{
+	if (self->yama_saved >= 0)
+		write_int_file(YAMA_SCOPE, self->yama_saved);
+	kill_and_reap(self->pid, self->helper);
+	close_pair(self->go);
+	close_pair(self->report);
+	close_pair(self->hgo);
+	close_pair(self->hreport);
+}
+
+/* Fork @body as self->pid; wait for its 'r' if @ready. */
+static void start(struct __test_metadata *_metadata,
+		  struct _test_data_nostop *self, body_fn body, bool ready)
+{
+	self->pid = spawn(body, self->go, self->report);
+	ASSERT_LT(0, self->pid) {
+		TH_LOG("fork: %m");
+	}
+	if (ready)
+		wait_ready(_metadata, self->report[0]);
+}
+
+/*
+ * Fork body_threads() with @n threads as self->pid; fill @tids, if @n is
+ * small enough for them to be reported.  False if the test was skipped.
+ */
+static bool start_threads(struct __test_metadata *_metadata,
+			  struct _test_data_nostop *self, int n,
+			  bool leader_exits, pid_t *tids)
+{
+	int count = 0;
+
+	threads_wanted = n;
+	threads_leader_exits = leader_exits;
+	start(_metadata, self, body_threads, false);
+	read_report(_metadata, self->report[0], &count, sizeof(count),
+		    "thread count");
+	if (count == -EAGAIN)
+		SKIP(return false, "cannot create %d threads (limits?)", n);
+	ASSERT_EQ(n, count) {
+		TH_LOG("pthread_create: %s", strerror(-count));
+	}
+	if (tids && n <= MAX_REPORTED_TIDS)
+		read_report(_metadata, self->report[0], tids,
+			    n * sizeof(*tids), "tids");
+	return true;
+}
+
+/* --- Basics --- */
+
+/* No stop and no report; the tracee goes on; its exit is all we see. */
+TEST_F(nostop, no_stop_returns_one)
+{
+	char msg = 0;
+
+	start(_metadata, self, body_echo, true);
+	ASSERT_EQ(1, nostop(self->pid, 0, 0));
+	expect_attached_running(_metadata, self->pid);
+	send_go(_metadata, self->go[1]);
+	read_report(_metadata, self->report[0], &msg, 1, "echo after attach");
+	EXPECT_EQ('a', msg);
+	expect_no_report(_metadata, self->pid, "after echo");
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, self->pid, 0, "tracee");
+}
+
+/* data holds PTRACE_O_* options, as for PTRACE_SEIZE. */
+TEST_F(nostop, options_like_seize)
+{
+	start(_metadata, self, body_exit5_on_go, true);
+	ASSERT_EQ(1, nostop(self->pid, 0, PTRACE_O_TRACEEXIT));
+	expect_attached_running(_metadata, self->pid);
+	send_go(_metadata, self->go[1]);
+	wait_stop(_metadata, self->pid, EVENT_TRAP(PTRACE_EVENT_EXIT),
+		  "exit event");
+	/* W_EXITCODE(5, 0) */
+	EXPECT_EQ(5UL << 8, event_msg(_metadata, self->pid));
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, self->pid, 0, 0));
+	wait_exit(_metadata, self->pid, 5, "exit after exit event");
+}
+
+/* Without PTRACE_NOSTOP_THREAD_GROUP only the given thread is attached. */
+TEST_F(nostop, single_thread_only)
+{
+	pid_t tids[3];
+	int i;
+
+	if (!start_threads(_metadata, self, 3, false, tids))
+		return;
+	EXPECT_EQ(1, nostop(tids[1], 0, 0));
+	EXPECT_EQ(getpid(), tracer_of(self->pid, tids[1]));
+	for (i = 0; i < 3; i++) {
+		if (i == 1)
+			continue;
+		EXPECT_EQ(0, tracer_of(self->pid, tids[i])) {
+			TH_LOG("thread %d", tids[i]);
+		}
+	}
+	expect_no_report(_metadata, -1, "after attach");
+}
+
+/* --- Thread groups --- */
+
+/*
+ * Take the state of every thread of @pid, false unless all sleep.  A
+ * thread woken since an earlier snapshot is either still awake or has
+ * slept once more, so comparing the two shows any wake-up.
+ */
+static bool sleep_snapshot(pid_t pid, pid_t *tids, struct task_info *ti,
+			   int *count)
+{
+	int i;
+
+	*count = list_tasks(pid, tids, STORM_MAX_TIDS);
+	for (i = 0; i < *count; i++)
+		if (!task_info(pid, tids[i], &ti[i]) || ti[i].state != 'S')
+			return false;
+	return *count > 0;
+}
+
+/* Every thread of a big group, in one call that counts them and wakes none. */
+TEST_F(nostop, group_300_threads)
+{
+	static struct task_info before[STORM_MAX_TIDS], after[STORM_MAX_TIDS];
+	static pid_t tids[STORM_MAX_TIDS], tids_after[STORM_MAX_TIDS];
+	long long deadline;
+	int i, n, n_after;
+
+	if (!start_threads(_metadata, self, GROUP_THREADS, false, NULL))
+		return;
+	deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
+	while (!sleep_snapshot(self->pid, tids, before, &n)) {
+		ASSERT_GT(deadline, now_ns()) {
+			TH_LOG("the threads never all slept");
+		}
+		sched_yield();
+	}
+	ASSERT_EQ(GROUP_THREADS, n);
+
+	EXPECT_EQ(GROUP_THREADS,
+		  nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP, 0));
+
+	sleep_snapshot(self->pid, tids_after, after, &n_after);
+	ASSERT_EQ(n, n_after);
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(tids[i], tids_after[i]);
+		EXPECT_EQ(getpid(), after[i].tracer) {
+			TH_LOG("thread %d not traced", tids[i]);
+		}
+		EXPECT_EQ('S', after[i].state) {
+			TH_LOG("thread %d woken", tids[i]);
+		}
+		EXPECT_EQ(before[i].sleeps, after[i].sleeps) {
+			TH_LOG("thread %d woken", tids[i]);
+		}
+	}
+	expect_no_report(_metadata, -1, "after group attach");
+}
+
+/* The pid may be any thread: the whole group is attached. */
+TEST_F(nostop, group_via_thread_tid)
+{
+	pid_t tids[4];
+	int i;
+
+	if (!start_threads(_metadata, self, 4, false, tids))
+		return;
+	EXPECT_EQ(4, nostop(tids[2], PTRACE_NOSTOP_THREAD_GROUP, 0));
+	for (i = 0; i < 4; i++) {
+		EXPECT_EQ(getpid(), tracer_of(self->pid, tids[i])) {
+			TH_LOG("thread %d", tids[i]);
+		}
+	}
+	expect_no_report(_metadata, -1, "after group attach");
+}
+
+/* A leader gone by pthread_exit() is a zombie: not attached, not counted. */
+TEST_F(nostop, group_zombie_leader_not_counted)
+{
+	pid_t tids[4];
+	int i;
+
+	if (!start_threads(_metadata, self, 4, true, tids))
+		return;
+	wait_state(_metadata, self->pid, 'Z');
+	EXPECT_EQ(3, nostop(tids[1], PTRACE_NOSTOP_THREAD_GROUP, 0));
+	for (i = 1; i < 4; i++) {
+		EXPECT_EQ(getpid(), tracer_of(self->pid, tids[i])) {
+			TH_LOG("thread %d", tids[i]);
+		}
+	}
+	expect_no_report(_metadata, -1, "after group attach");
+}
+
+/*
+ * One round of the clone storm: attach the group while threads come and
+ * go, then every thread we can see must be ours, including those born
+ * after the call.
+ */
+static void storm_round(struct __test_metadata *_metadata,
+			struct _test_data_nostop *self, int round)
+{
+	static pid_t seen[STORM_MAX_TIDS], now[STORM_MAX_TIDS];
+	static pid_t born[STORM_MAX_TIDS];
+	int i, n, nseen, nborn = 0, reaped_new = 0, status;
+	long long deadline;
+	struct task_info ti;
+	pid_t tid;
+	long ret;
+
+	start(_metadata, self, body_storm, true);
+	ret = nostop(self->pid, WHOLE_PROCESS, 0);
+	ASSERT_LE(1 + STORM_SPAWNERS, ret) {
+		TH_LOG("round %d: %ld (%s)", round, ret,
+		       ret < 0 ? strerror(-ret) : "too few threads");
+	}
+
+	/* Right away: whatever lives now lived at the call or is new. */
+	nseen = list_tasks(self->pid, seen, STORM_MAX_TIDS);
+	ASSERT_LT(0, nseen);
+	for (i = 0; i < nseen; i++) {
+		/* exited meanwhile, or an untraced thread on its way out */
+		if (!task_info(self->pid, seen[i], &ti) || ti.state == 'X')
+			continue;
+		ASSERT_EQ(getpid(), ti.tracer) {
+			TH_LOG("round %d: thread %d (state %c) not traced",
+			       round, seen[i], ti.state);
+		}
+	}
+
+	/*
+	 * Threads born after the call: traced ones are reported to us when
+	 * they exit (untraced ones are reaped silently), and live or zombie
+	 * ones show us in TracerPid.
+	 */
+	deadline = now_ns() + STORM_ROUND_SEC * NSEC_PER_SEC;
+	while (reaped_new < STORM_NEW_TIDS || nborn < STORM_NEW_TIDS) {
+		ASSERT_GT(deadline, now_ns()) {
+			TH_LOG("round %d: %d new threads seen, %d reaped",
+			       round, nborn, reaped_new);
+		}
+		n = list_tasks(self->pid, now, STORM_MAX_TIDS);
+		for (i = 0; i < n && nborn < STORM_MAX_TIDS; i++) {
+			if (tid_in(seen, nseen, now[i]) ||
+			    tid_in(born, nborn, now[i]))
+				continue;
+			if (!task_info(self->pid, now[i], &ti) ||
+			    ti.state == 'X')
+				continue;
+			ASSERT_EQ(getpid(), ti.tracer) {
+				TH_LOG("round %d: new thread %d not traced",
+				       round, now[i]);
+			}
+			born[nborn++] = now[i];
+		}
+		while ((tid = wait_for(-1, &status, WNOHANG)) > 0) {
+			ASSERT_FALSE(WIFSTOPPED(status)) {
+				TH_LOG("round %d: %d stopped, status %#x",
+				       round, tid, status);
+			}
+			ASSERT_NE(self->pid, tid);
+			if (!tid_in(seen, nseen, tid))
+				reaped_new++;
+		}
+		sched_yield();
+	}
+	kill_and_reap(self->pid, 0);
+	self->pid = 0;
+}
+
+TEST_F(nostop, group_clone_storm)
+{
+	long long budget = now_ns() + STORM_BUDGET_SEC * NSEC_PER_SEC;
+	int round;
+
+	for (round = 0; round < STORM_ROUNDS; round++) {
+		if (round && now_ns() > budget) {
+			TH_LOG("time budget used up after %d rounds", round);
+			break;
+		}
+		storm_round(_metadata, self, round);
+	}
+}
+
+/*
+ * Attach body_thread_on_go() with @flags, let it create a thread and see
+ * who traces it: we if @traced, and then it runs without a stop and is
+ * ours to reap when it exits; nobody otherwise.
+ */
+static void new_thread_after_attach(struct __test_metadata *_metadata,
+				    struct _test_data_nostop *self,
+				    unsigned long flags, bool traced)
+{
+	char msg = 0;
+	int tid = 0;
+
+	start(_metadata, self, body_thread_on_go, true);
+	ASSERT_EQ(1, nostop(self->pid, flags, 0));
+	send_go(_metadata, self->go[1]);
+	read_report(_metadata, self->report[0], &tid, sizeof(tid), "tid");
+	EXPECT_EQ(traced ? getpid() : 0, tracer_of(self->pid, tid));
+	EXPECT_EQ(getpid(), tracer_of(self->pid, self->pid));
+	expect_no_report(_metadata, -1, "new thread running");
+	send_go(_metadata, self->go[1]);
+	if (traced)
+		wait_exit(_metadata, tid, 0, "new thread");
+	read_report(_metadata, self->report[0], &msg, 1, "join");
+	EXPECT_EQ('j', msg);
+	expect_no_report(_metadata, -1, "after join");
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, self->pid, 0, "tracee");
+}
+
+/*
+ * With PTRACE_NOSTOP_NEW_THREADS, a thread created after the attach is
+ * traced and never stops.
+ */
+TEST_F(nostop, group_new_thread_no_stop)
+{
+	new_thread_after_attach(_metadata, self, WHOLE_PROCESS, true);
+}
+
+/* Without PTRACE_NOSTOP_NEW_THREADS, a thread created later is not traced. */
+TEST_F(nostop, group_new_thread_untraced)
+{
+	new_thread_after_attach(_metadata, self, PTRACE_NOSTOP_THREAD_GROUP,
+				false);
+}
+
+/* PTRACE_NOSTOP_NEW_THREADS alone: the threads the one tracee creates. */
+TEST_F(nostop, new_threads_of_one_thread)
+{
+	new_thread_after_attach(_metadata, self, PTRACE_NOSTOP_NEW_THREADS,
+				true);
+}
+
+/*
+ * A thread created with CLONE_VFORK: with PTRACE_O_TRACECLONE but not
+ * PTRACE_O_TRACEVFORK its creator reports no event, so it must not stop
+ * either (it would leave its creator waiting for it, and the tracer a
+ * stop of a thread it was never told of).
+ */
+TEST_F(nostop, new_vfork_thread_no_eventless_stop)
+{
+	int status = 0;
+	char msg = 0;
+	pid_t tid;
+
+	start(_metadata, self, body_vfork_thread_on_go, true);
+	ASSERT_EQ(1, nostop(self->pid, WHOLE_PROCESS, PTRACE_O_TRACECLONE));
+	send_go(_metadata, self->go[1]);
+	read_report(_metadata, self->report[0], &msg, 1, "vfork thread done");
+	ASSERT_EQ('v', msg);
+	/* traced from birth, it is a zombie for us to reap */
+	tid = wait_for(-1, &status, 0);
+	ASSERT_LT(0, tid);
+	EXPECT_NE(self->pid, tid);
+	EXPECT_TRUE(WIFEXITED(status)) {
+		TH_LOG("vfork thread %d: status %#x", tid, status);
+	}
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, self->pid, 0, "tracee");
+}
+
+/*
+ * Take @pid's @event stop and the first stop of the task it reports, which
+ * we trace; resume both.  Return: the new task.
+ */
+static pid_t take_new_task_event(struct __test_metadata *_metadata,
+				 pid_t pid, int event, const char *what)
+{
+	pid_t new;
+
+	wait_stop(_metadata, pid, EVENT_TRAP(event), what);
+	new = event_msg(_metadata, pid);
+	wait_stop(_metadata, new, EVENT_STOP_OF(SIGTRAP), "new task");
+	EXPECT_EQ(getpid(), tracer_of(new, new));
+	EXPECT_EQ(0, ptrace_err(PTRACE_CONT, new, 0, 0));
+	EXPECT_EQ(0, ptrace_err(PTRACE_CONT, pid, 0, 0));
+	return new;
+}
+
+/*
+ * PTRACE_NOSTOP_NEW_THREADS is not inherited by a new process: the child
+ * PTRACE_O_TRACEFORK attaches is traced as PTRACE_SEIZE would trace it,
+ * and the threads it creates are not.
+ */
+TEST_F(nostop, fork_child_new_threads_untraced)
+{
+	char msg = 0;
+	int tid = 0;
+	pid_t child;
+
+	start(_metadata, self, body_fork_thread_on_go, true);
+	ASSERT_EQ(1, nostop(self->pid, WHOLE_PROCESS, PTRACE_O_TRACEFORK));
+	send_go(_metadata, self->go[1]);
+	child = take_new_task_event(_metadata, self->pid, PTRACE_EVENT_FORK,
+				    "fork event");
+	self->helper = child;
+	read_report(_metadata, self->report[0], &tid, sizeof(tid),
+		    "tid of the child's thread");
+	/* (if it were, its zombie would hold up the child's exit report) */
+	ASSERT_EQ(0, tracer_of(child, tid)) {
+		TH_LOG("thread %d of fork child %d traced", tid, child);
+	}
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, child, 0, "fork child");
+	/* a tracee stops for every signal, its child's SIGCHLD too */
+	wait_stop(_metadata, self->pid, SIGCHLD, "SIGCHLD");
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, self->pid, 0, 0));
+	read_report(_metadata, self->report[0], &msg, 1, "child reaped");
+	EXPECT_EQ('w', msg);
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, self->pid, 0, "tracee");
+}
+
+/* With PTRACE_O_TRACECLONE, clone events as for PTRACE_SEIZE. */
+TEST_F(nostop, group_traceclone_events)
+{
+	int reported = 0;
+	char msg = 0;
+	pid_t tid;
+
+	start(_metadata, self, body_thread_on_go, true);
+	ASSERT_EQ(1, nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP,
+			    PTRACE_O_TRACECLONE));
+	expect_no_report(_metadata, -1, "after group attach");
+	send_go(_metadata, self->go[1]);
+	tid = take_new_task_event(_metadata, self->pid, PTRACE_EVENT_CLONE,
+				  "clone event");
+	read_report(_metadata, self->report[0], &reported, sizeof(reported),
+		    "tid");
+	EXPECT_EQ(tid, reported);
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, tid, 0, "new thread");
+	read_report(_metadata, self->report[0], &msg, 1, "join");
+	EXPECT_EQ('j', msg);
+}
+
+/* One thread traced by someone else: -EPERM and no thread attached. */
+TEST_F(nostop, group_all_or_nothing)
+{
+	int seized = 1, i;
+	pid_t tids[4];
+
+	if (!start_threads(_metadata, self, 4, false, tids))
+		return;
+	helper_target = tids[2];
+	self->helper = spawn(body_seize_and_stay, self->hgo, self->hreport);
+	ASSERT_LT(0, self->helper);
+	read_report(_metadata, self->hreport[0], &seized, sizeof(seized),
+		    "helper seize");
+	ASSERT_EQ(0, seized);
+
+	EXPECT_EQ(-EPERM, nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP, 0));
+	for (i = 0; i < 4; i++) {
+		EXPECT_EQ(i == 2 ? self->helper : 0,
+			  tracer_of(self->pid, tids[i])) {
+			TH_LOG("thread %d", tids[i]);
+		}
+	}
+}
+
+/* --- Errors --- */
+
+TEST_F(nostop, unknown_flag_einval)
+{
+	start(_metadata, self, body_idle, true);
+	EXPECT_EQ(-EINVAL, nostop(self->pid, BAD_FLAG, 0));
+	EXPECT_EQ(-EINVAL, nostop(self->pid,
+				  PTRACE_NOSTOP_THREAD_GROUP | BAD_FLAG, 0));
+	EXPECT_EQ(0, tracer_of(self->pid, self->pid));
+	/* nothing was attached */
+	EXPECT_EQ(1, nostop(self->pid, 0, 0));
+}
+
+/* -EIO, as PTRACE_SEIZE says; nothing attached. */
+TEST_F(nostop, unknown_option_eio)
+{
+	start(_metadata, self, body_idle, true);
+	EXPECT_EQ(-EIO, nostop(self->pid, 0, BAD_OPTION));
+	EXPECT_EQ(-EIO, ptrace_err(PTRACE_SEIZE, self->pid, 0, BAD_OPTION));
+	EXPECT_EQ(0, tracer_of(self->pid, self->pid));
+	EXPECT_EQ(1, nostop(self->pid, 0, 0));
+}
+
+TEST_F(nostop, self_eperm)
+{
+	EXPECT_EQ(-EPERM, nostop(getpid(), 0, 0));
+	EXPECT_EQ(-EPERM, nostop(getpid(), PTRACE_NOSTOP_THREAD_GROUP, 0));
+}
+
+/*
+ * Start io_uring's SQPOLL thread, a user worker in our thread group, report
+ * io_uring_setup()'s -errno (0 if it worked) and wait for the go.
+ */
+static void body_sqpoll(const struct chan *c)
+{
+	struct io_uring_params p;
+	long fd;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_SQPOLL;
+	p.sq_thread_idle = 60 * 1000;
+	fd = syscall(__NR_io_uring_setup, 4, &p);
+	say_int(c, fd < 0 ? -errno : 0);
+	hear(c);
+	_exit(0);
+}
+
+/*
+ * A user worker never returns to user mode, so it would never take a stop:
+ * a group attach leaves it out, and does not count it.  It can still be
+ * attached on its own, as PTRACE_SEIZE may.
+ */
+TEST_F(nostop, group_skips_user_workers)
+{
+	unsigned long flags = 0;
+	pid_t tids[4], worker;
+	char state;
+	int err = 1;
+
+	start(_metadata, self, body_sqpoll, false);
+	read_report(_metadata, self->report[0], &err, sizeof(err),
+		    "io_uring_setup");
+	if (err)
+		SKIP(return, "no SQPOLL io_uring: %s", strerror(-err));
+	ASSERT_EQ(2, list_tasks(self->pid, tids, 4));
+	worker = tids[0] == self->pid ? tids[1] : tids[0];
+	ASSERT_TRUE(proc_stat(worker, &state, &flags));
+	ASSERT_TRUE(flags & PF_USER_WORKER) {
+		TH_LOG("thread %d, flags %#lx: not the SQPOLL worker",
+		       worker, flags);
+	}
+
+	EXPECT_EQ(1, nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP, 0));
+	EXPECT_EQ(getpid(), tracer_of(self->pid, self->pid));
+	EXPECT_EQ(0, tracer_of(self->pid, worker));
+
+	ASSERT_EQ(1, nostop(worker, 0, 0));
+	EXPECT_EQ(getpid(), tracer_of(self->pid, worker));
+	expect_no_report(_metadata, -1, "after the attach");
+}
+
+static void *thread_park(void *arg)
+{
+	const struct chan *c = arg;
+	int tid = sys_gettid();
+	char msg;
+
+	/* Not a tracee: only report failure by returning early. */
+	if (write(c->report, &tid, sizeof(tid)) != sizeof(tid))
+		return NULL;
+	while (read(c->go, &msg, 1) < 0 && errno == EINTR)
+		;
+	return NULL;
+}
+
+TEST_F(nostop, own_thread_eperm)
+{
+	struct chan c = { .go = self->go[0], .report = self->report[1] };
+	pthread_t thread;
+	int tid = 0;
+
+	ASSERT_EQ(0, pthread_create(&thread, NULL, thread_park, &c));
+	read_report(_metadata, self->report[0], &tid, sizeof(tid), "tid");
+	EXPECT_NE(getpid(), tid);
+	EXPECT_EQ(-EPERM, nostop(tid, 0, 0));
+	EXPECT_EQ(-EPERM, nostop(tid, PTRACE_NOSTOP_THREAD_GROUP, 0));
+	send_go(_metadata, self->go[1]);
+	pthread_join(thread, NULL);
+}
+
+TEST_F(nostop, kthread_eperm)
+{
+	pid_t kthread = find_kthread();
+
+	if (!kthread)
+		SKIP(return, "no kernel thread visible in /proc");
+	EXPECT_EQ(-EPERM, nostop(kthread, 0, 0)) {
+		TH_LOG("kernel thread %d", kthread);
+	}
+	EXPECT_EQ(-EPERM, nostop(kthread, PTRACE_NOSTOP_THREAD_GROUP, 0));
+}
+
+TEST_F(nostop, already_seized_eperm)
+{
+	start(_metadata, self, body_idle, true);
+	ASSERT_EQ(0, ptrace_err(PTRACE_SEIZE, self->pid, 0, 0));
+	EXPECT_EQ(-EPERM, nostop(self->pid, 0, 0));
+	EXPECT_EQ(-EPERM, nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP, 0));
+}
+
+TEST_F(nostop, twice_eperm)
+{
+	start(_metadata, self, body_idle, true);
+	ASSERT_EQ(1, nostop(self->pid, 0, 0));
+	EXPECT_EQ(-EPERM, nostop(self->pid, 0, 0));
+	EXPECT_EQ(-EPERM, nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP, 0));
+	EXPECT_EQ(-EPERM, ptrace_err(PTRACE_SEIZE, self->pid, 0, 0));
+}
+
+TEST_F(nostop, traced_by_other_eperm)
+{
+	int seized = 1;
+
+	start(_metadata, self, body_idle, true);
+	helper_target = self->pid;
+	self->helper = spawn(body_seize_and_stay, self->hgo, self->hreport);
+	ASSERT_LT(0, self->helper);
+	read_report(_metadata, self->hreport[0], &seized, sizeof(seized),
+		    "helper seize");
+	ASSERT_EQ(0, seized);
+	EXPECT_EQ(-EPERM, nostop(self->pid, 0, 0));
+	EXPECT_EQ(self->helper, tracer_of(self->pid, self->pid));
+}
+
+TEST_F(nostop, reaped_pid_esrch)
+{
+	pid_t pid = spawn(body_exit_at_once, self->go, self->report);
+
+	ASSERT_LT(0, pid);
+	wait_exit(_metadata, pid, 0, "reaped child");
+	EXPECT_EQ(-ESRCH, nostop(pid, 0, 0));
+	EXPECT_EQ(-ESRCH, nostop(pid, PTRACE_NOSTOP_THREAD_GROUP, 0));
+}
+
+/* A helper running as "nobody" attaches to self->pid: EPERM, twice. */
+static void expect_unpriv_eperm(struct __test_metadata *_metadata,
+				struct _test_data_nostop *self)
+{
+	int single = 1, group = 1;
+
+	helper_target = self->pid;
+	self->helper = spawn(body_unpriv_nostop, self->hgo, self->hreport);
+	ASSERT_LT(0, self->helper);
+	read_report(_metadata, self->hreport[0], &single, sizeof(single),
+		    "unprivileged attach");
+	if (single == PRIV_DROP_FAILED)
+		SKIP(return, "cannot switch to uid %d", NOBODY_ID);
+	read_report(_metadata, self->hreport[0], &group, sizeof(group),
+		    "unprivileged group attach");
+	EXPECT_EQ(-EPERM, single);
+	EXPECT_EQ(-EPERM, group);
+}
+
+/* ptrace_may_access(): "nobody" may not trace a root process. */
+TEST_F(nostop, other_uid_eperm)
+{
+	if (geteuid())
+		SKIP(return, "must be root to run a tracer as another uid");
+	start(_metadata, self, body_idle, true);
+	expect_unpriv_eperm(_metadata, self);
+	EXPECT_EQ(0, tracer_of(self->pid, self->pid));
+}
+
+/*
+ * Yama ptrace_scope 1: an unprivileged tracer that is not an ancestor of
+ * the target needs the target's PR_SET_PTRACER.  Both run as "nobody", so
+ * only Yama can refuse.
+ */
+static void yama_case(struct __test_metadata *_metadata,
+		      struct _test_data_nostop *self, bool allow)
+{
+	int scope, ok = -1, result = 0;
+
+	if (geteuid())
+		SKIP(return, "must be root to set " YAMA_SCOPE);
+	scope = read_int_file(YAMA_SCOPE);
+	if (scope < 0)
+		SKIP(return, "Yama is not enabled");
+	if (scope != 1) {
+		if (!write_int_file(YAMA_SCOPE, 1))
+			SKIP(return, "cannot set ptrace_scope 1 (it is %d)",
+			     scope);
+		self->yama_saved = scope;
+	}
+
+	self->helper = spawn(body_yama_tracer, self->hgo, self->hreport);
+	ASSERT_LT(0, self->helper);
+	read_report(_metadata, self->hreport[0], &ok, sizeof(ok), "tracer");
+	if (ok == PRIV_DROP_FAILED)
+		SKIP(return, "cannot switch to uid %d", NOBODY_ID);
+	ASSERT_EQ(0, ok);
+
+	yama_ptracer = allow ? self->helper : 0;
+	start(_metadata, self, body_yama_target, false);
+	read_report(_metadata, self->report[0], &ok, sizeof(ok), "target");
+	if (ok == PRIV_DROP_FAILED)
+		SKIP(return, "cannot switch to uid %d", NOBODY_ID);
+	ASSERT_EQ(0, ok);
+
+	send_int(_metadata, self->hgo[1], self->pid);
+	read_report(_metadata, self->hreport[0], &result, sizeof(result),
+		    "attach by a sibling");
+	if (allow) {
+		EXPECT_EQ(1, result);
+		EXPECT_EQ(self->helper, tracer_of(self->pid, self->pid));
+	} else {
+		EXPECT_EQ(-EPERM, result);
+		EXPECT_EQ(0, tracer_of(self->pid, self->pid));
+	}
+}
+
+TEST_F(nostop, yama_non_descendant_eperm)
+{
+	yama_case(_metadata, self, false);
+}
+
+TEST_F(nostop, yama_pr_set_ptracer_allows)
+{
+	yama_case(_metadata, self, true);
+}
+
+/* --- Seized-style requests on a NOSTOP tracee --- */
+
+/*
+ * After SIGCONT, a seized-style tracee first traps to tell the tracer
+ * (PTRACE_EVENT_STOP, SIGTRAP); then, being traced, it does not ignore
+ * the queued SIGCONT but stops to deliver it.  Let both go on.
+ */
+static void continue_after_sigcont(struct __test_metadata *_metadata,
+				   pid_t pid)
+{
+	wait_stop(_metadata, pid, EVENT_STOP_OF(SIGTRAP), "trap after SIGCONT");
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, pid, 0, 0));
+	wait_stop(_metadata, pid, SIGCONT, "SIGCONT signal-delivery-stop");
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, pid, 0, SIGCONT));
+}
+
+TEST_F(nostop, interrupt_event_stop)
+{
+	char msg = 0;
+
+	start(_metadata, self, body_echo, true);
+	ASSERT_EQ(1, nostop(self->pid, 0, 0));
+	ASSERT_EQ(0, ptrace_err(PTRACE_INTERRUPT, self->pid, 0, 0));
+	wait_stop(_metadata, self->pid, EVENT_STOP_OF(SIGTRAP),
+		  "interrupt stop");
+	EXPECT_EQ(0UL, event_msg(_metadata, self->pid));
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, self->pid, 0, 0));
+	send_go(_metadata, self->go[1]);
+	read_report(_metadata, self->report[0], &msg, 1, "echo after CONT");
+	EXPECT_EQ('a', msg);
+}
+
+/* SIGSTOP: the seized-style group stop, which PTRACE_LISTEN accepts. */
+TEST_F(nostop, group_stop_listen)
+{
+	char msg = 0;
+
+	start(_metadata, self, body_echo, true);
+	ASSERT_EQ(1, nostop(self->pid, 0, 0));
+	ASSERT_EQ(0, kill(self->pid, SIGSTOP));
+	wait_stop(_metadata, self->pid, SIGSTOP, "signal-delivery-stop");
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, self->pid, 0, SIGSTOP));
+	wait_stop(_metadata, self->pid, EVENT_STOP_OF(SIGSTOP), "group stop");
+	ASSERT_EQ(0, ptrace_err(PTRACE_LISTEN, self->pid, 0, 0));
+	expect_no_report(_metadata, self->pid, "listening");
+	EXPECT_EQ('t', proc_state(self->pid));
+	ASSERT_EQ(0, kill(self->pid, SIGCONT));
+	continue_after_sigcont(_metadata, self->pid);
+	send_go(_metadata, self->go[1]);
+	read_report(_metadata, self->report[0], &msg, 1, "echo after CONT");
+	EXPECT_EQ('a', msg);
+}
+
+TEST_F(nostop, detach_after_interrupt)
+{
+	char msg = 0;
+
+	start(_metadata, self, body_echo, true);
+	ASSERT_EQ(1, nostop(self->pid, 0, 0));
+	ASSERT_EQ(0, ptrace_err(PTRACE_INTERRUPT, self->pid, 0, 0));
+	wait_stop(_metadata, self->pid, EVENT_STOP_OF(SIGTRAP),
+		  "interrupt stop");
+	ASSERT_EQ(0, ptrace_err(PTRACE_DETACH, self->pid, 0, 0));
+	EXPECT_EQ(0, tracer_of(self->pid, self->pid));
+	send_go(_metadata, self->go[1]);
+	read_report(_metadata, self->report[0], &msg, 1, "echo after detach");
+	EXPECT_EQ('a', msg);
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, self->pid, 0, "detached tracee");
+}
+
+/* As for PTRACE_SEIZE, DETACH needs a ptrace-stop. */
+TEST_F(nostop, detach_running_esrch)
+{
+	start(_metadata, self, body_idle, true);
+	ASSERT_EQ(1, nostop(self->pid, 0, 0));
+	EXPECT_EQ(-ESRCH, ptrace_err(PTRACE_DETACH, self->pid, 0, 0));
+	EXPECT_EQ(getpid(), tracer_of(self->pid, self->pid));
+}
+
+/* A helper attaches with PTRACE_O_EXITKILL and exits: the tracee dies. */
+TEST_F(nostop, exitkill_tracer_exit_kills)
+{
+	int attached = 0;
+
+	start(_metadata, self, body_idle, true);
+	helper_target = self->pid;
+	helper_options = PTRACE_O_EXITKILL;
+	self->helper = spawn(body_nostop_and_exit, self->hgo, self->hreport);
+	ASSERT_LT(0, self->helper);
+	read_report(_metadata, self->hreport[0], &attached, sizeof(attached),
+		    "helper attach");
+	ASSERT_EQ(1, attached);
+	wait_exit(_metadata, self->helper, 0, "helper tracer");
+	wait_killed(_metadata, self->pid, SIGKILL, "tracee of dead tracer");
+}
+
+/* --- Job-control stop --- */
+
+static void stop_untraced(struct __test_metadata *_metadata, pid_t pid)
+{
+	int status;
+
+	ASSERT_EQ(0, kill(pid, SIGSTOP));
+	ASSERT_EQ(pid, wait_for(pid, &status, WUNTRACED));
+	ASSERT_TRUE(WIFSTOPPED(status));
+	ASSERT_EQ(SIGSTOP, WSTOPSIG(status));
+}
+
+/*
+ * A job-stopped process is moved, as PTRACE_SEIZE moves it, from its
+ * job-control stop ('T') to the group-stop trap ('t'), reported once, that
+ * PTRACE_LISTEN accepts: no tracee is left in TASK_STOPPED.
+ */
+TEST_F(nostop, job_stopped_like_seize)
+{
+	start(_metadata, self, body_echo, true);
+	stop_untraced(_metadata, self->pid);
+	ASSERT_EQ(1, nostop(self->pid, 0, 0));
+	wait_stop(_metadata, self->pid, EVENT_STOP_OF(SIGSTOP), "group stop");
+	EXPECT_EQ('t', proc_state(self->pid));
+	expect_no_report(_metadata, self->pid, "reported once");
+	EXPECT_EQ(0, ptrace_err(PTRACE_LISTEN, self->pid, 0, 0));
+}
+
+/* Every thread of a job-stopped group, in one call. */
+TEST_F(nostop, job_stopped_group_like_seize)
+{
+	pid_t tids[4];
+	int i;
+
+	if (!start_threads(_metadata, self, 4, false, tids))
+		return;
+	stop_untraced(_metadata, self->pid);
+	ASSERT_EQ(4, nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP, 0));
+	for (i = 0; i < 4; i++) {
+		wait_stop(_metadata, tids[i], EVENT_STOP_OF(SIGSTOP),
+			  "group stop of a thread");
+		EXPECT_EQ('t', proc_state(tids[i]));
+	}
+	expect_no_report(_metadata, -1, "reported once");
+}
+
+/* SIGCONT resumes it, as a seized tracee; the notification trap follows. */
+TEST_F(nostop, job_stopped_sigcont_resumes)
+{
+	char msg = 0;
+
+	start(_metadata, self, body_echo, true);
+	stop_untraced(_metadata, self->pid);
+	ASSERT_EQ(1, nostop(self->pid, 0, 0));
+	wait_stop(_metadata, self->pid, EVENT_STOP_OF(SIGSTOP), "group stop");
+	ASSERT_EQ(0, ptrace_err(PTRACE_LISTEN, self->pid, 0, 0));
+	ASSERT_EQ(0, kill(self->pid, SIGCONT));
+	continue_after_sigcont(_metadata, self->pid);
+	send_go(_metadata, self->go[1]);
+	read_report(_metadata, self->report[0], &msg, 1, "echo after CONT");
+	EXPECT_EQ('a', msg);
+	expect_no_report(_metadata, self->pid, "running again");
+}
+
+/* --- exec() --- */
+
+/*
+ * Whether @pid waits in de_thread(): its wchan names de_thread(), or
+ * begin_new_exec() where it is inlined.  That needs CONFIG_KALLSYMS;
+ * wchan is "0" while the task runs.  (/proc/PID/syscall would block on
+ * cred_guard_mutex.)
+ */
+static bool exec_stuck(pid_t pid, char *wchan, size_t size)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
+	if (read_proc(path, wchan, size) <= 0)
+		snprintf(wchan, size, "(unreadable)");
+	return strstr(wchan, "de_thread") || strstr(wchan, "begin_new_exec");
+}
+
+/* Whether @pid's exec gets stuck in de_thread() within BLOCK_TIMEOUT_SEC */
+static bool wait_exec_stuck(pid_t pid, char *wchan, size_t size)
+{
+	long long deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
+
+	while (!exec_stuck(pid, wchan, size) && now_ns() < deadline)
+		sched_yield();
+	return exec_stuck(pid, wchan, size);
+}
+
+/* Start body_exec_after_traced_thread(); wait until its exec is stuck. */
+static void start_exec_stuck(struct __test_metadata *_metadata,
+			     struct _test_data_nostop *self)
+{
+	char wchan[128] = "";
+
+	start(_metadata, self, body_exec_after_traced_thread, true);
+	ASSERT_TRUE(wait_exec_stuck(self->pid, wchan, sizeof(wchan))) {
+		TH_LOG("the exec does not wait in de_thread(): wchan %s, state %c",
+		       wchan, proc_state(self->pid));
+	}
+}
+
+/*
+ * The tracee's exec waits in de_thread(), holding cred_guard_mutex, for
+ * us to reap its traced zombie thread.  A call that waited for the mutex
+ * would never return; it must fail with -EAGAIN instead, at once, and
+ * succeed once the exec is over.
+ */
+TEST_F_TIMEOUT(nostop, exec_in_de_thread_no_hang, 20)
+{
+	long long before, after;
+	char wchan[128] = "";
+	int status = 0;
+	char msg = 0;
+	long first;
+	pid_t tid;
+
+	start_exec_stuck(_metadata, self);
+
+	before = now_ns();
+	first = nostop(self->pid, 0, 0);
+	after = now_ns();
+	ASSERT_EQ(-EAGAIN, first) {
+		TH_LOG("PTRACE_ATTACH_NOSTOP during exec: %ld", first);
+	}
+	EXPECT_GT(2 * NSEC_PER_SEC, after - before);
+	/* Still there: the failed call did not disturb the exec. */
+	EXPECT_TRUE(exec_stuck(self->pid, wchan, sizeof(wchan))) {
+		TH_LOG("wchan %s after the call", wchan);
+	}
+
+	/* reap the zombie thread: de_thread() and the exec go on */
+	tid = wait_for(-1, &status, 0);
+	ASSERT_LT(0, tid);
+	ASSERT_NE(self->pid, tid);
+	EXPECT_TRUE(WIFEXITED(status)) {
+		TH_LOG("zombie thread %d: status %#x", tid, status);
+	}
+	read_report(_metadata, self->report[0], &msg, 1, "exec done");
+	ASSERT_EQ('e', msg);
+
+	ASSERT_EQ(1, nostop(self->pid, 0, 0));
+	expect_attached_running(_metadata, self->pid);
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, self->pid, 0, "exec'd tracee");
+}
+
+/*
+ * Fork body_exec_parent(), whose child's exec waits in de_thread() for it
+ * to reap a zombie thread; wait until the exec is stuck there.
+ */
+static void start_exec_for_other_tracer(struct __test_metadata *_metadata,
+					struct _test_data_nostop *self)
+{
+	char wchan[128] = "";
+
+	memcpy(exec_child_go, self->go, sizeof(exec_child_go));
+	memcpy(exec_child_report, self->report, sizeof(exec_child_report));
+	self->helper = spawn(body_exec_parent, self->hgo, self->hreport);
+	ASSERT_LT(0, self->helper);
+	read_report(_metadata, self->hreport[0], &self->pid,
+		    sizeof(self->pid), "pid of the exec child");
+	wait_ready(_metadata, self->report[0]);
+	ASSERT_TRUE(wait_exec_stuck(self->pid, wchan, sizeof(wchan))) {
+		TH_LOG("the exec does not wait in de_thread(): wchan %s", wchan);
+	}
+}
+
+/*
+ * The call that waited for that exec returned @ret: it must have waited
+ * until the other tracer reaped the zombie, then attached the exec'd task.
+ */
+static void finish_exec_for_other_tracer(struct __test_metadata *_metadata,
+					 struct _test_data_nostop *self,
+					 long ret)
+{
+	char msg = 0;
+
+	read_report(_metadata, self->hreport[0], &msg, 1, "zombie reaped");
+	EXPECT_EQ('b', msg) {
+		TH_LOG("the call did not wait for the exec");
+	}
+	ASSERT_EQ(1, ret) {
+		TH_LOG("PTRACE_ATTACH_NOSTOP: %ld", ret);
+	}
+	read_report(_metadata, self->report[0], &msg, 1, "exec done");
+	ASSERT_EQ('e', msg);
+	EXPECT_EQ(getpid(), tracer_of(self->pid, self->pid));
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, self->pid, 0, "exec'd tracee");
+}
+
+/*
+ * An exec that waits for another tracer to reap its zombie is no reason to
+ * fail: as PTRACE_SEIZE does, wait for it (the mutex), and attach once the
+ * exec is over.
+ */
+TEST_F_TIMEOUT(nostop, exec_for_other_tracer_waits, 30)
+{
+	long ret;
+
+	start_exec_for_other_tracer(_metadata, self);
+	send_go(_metadata, self->hgo[1]);
+	ret = nostop(self->pid, 0, 0);
+	finish_exec_for_other_tracer(_metadata, self, ret);
+}
+
+static int wait_signalled;
+
+static void on_wait_signal(int sig)
+{
+	__atomic_store_n(&wait_signalled, 1, __ATOMIC_RELAXED);
+}
+
+struct interrupter {
+	pid_t tid;		/* the thread that waits in ptrace() */
+	int go;			/* then tell the exec's tracer to go on */
+	bool ptrace_wchan;	/* it was seen asleep in ptrace() */
+	bool handled;		/* its handler ran before the exec went on */
+};
+
+/*
+ * Wait until @arg's thread sleeps in ptrace(), signal it, and wait for its
+ * handler, which runs only if the sleep is interruptible; then let the
+ * exec go on, in any case, so that nothing hangs.
+ */
+static void *interrupt_wait(void *arg)
+{
+	struct interrupter *in = arg;
+	long long deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/wchan", in->tid);
+	in->ptrace_wchan = wait_asleep_in_ptrace(path);
+	syscall(__NR_tgkill, getpid(), in->tid, SIGUSR1);
+	while (!__atomic_load_n(&wait_signalled, __ATOMIC_RELAXED) &&
+	       now_ns() < deadline)
+		sched_yield();
+	in->handled = __atomic_load_n(&wait_signalled, __ATOMIC_RELAXED);
+	if (write(in->go, "g", 1) != 1)
+		return NULL;
+	return arg;
+}
+
+/*
+ * The wait for the mutex is interruptible, as PTRACE_SEIZE's: a signal's
+ * handler runs while the call waits (not with mutex_lock_killable()), and
+ * the call is restarted after it (-ERESTARTNOINTR): the caller never sees
+ * EINTR, and the call still waits for the exec and attaches once it is
+ * over.
+ */
+TEST_F_TIMEOUT(nostop, exec_for_other_tracer_wait_interruptible, 30)
+{
+	struct interrupter in = { .tid = sys_gettid(), .go = self->hgo[1] };
+	struct sigaction sa = { .sa_handler = on_wait_signal };
+	pthread_t thread;
+	long ret;
+
+	start_exec_for_other_tracer(_metadata, self);
+	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
+	ASSERT_EQ(0, pthread_create(&thread, NULL, interrupt_wait, &in));
+
+	ret = nostop(self->pid, 0, 0);
+	pthread_join(thread, NULL);
+	EXPECT_TRUE(in.ptrace_wchan);
+	EXPECT_TRUE(in.handled) {
+		TH_LOG("the handler did not run before the exec went on");
+	}
+	finish_exec_for_other_tracer(_metadata, self, ret);
+}
+
+/*
+ * Threads of the target that take its cred_guard_mutex over and over, here
+ * with failing execs, cannot keep the call failing or waiting: a mutex
+ * waiter gets its turn.  A call that only tried the mutex would fail with
+ * EAGAIN in most of these rounds.
+ */
+TEST_F_TIMEOUT(nostop, cred_guard_hammered_attaches, 60)
+{
+	static const char garbage[] = "not an executable\n";
+	unsigned long before, now;
+	long long deadline;
+	char path[64];
+	int i, fd;
+	long ret;
+
+	hammer_execs = mmap(NULL, sizeof(*hammer_execs),
+			    PROT_READ | PROT_WRITE,
+			    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, hammer_execs);
+	fd = memfd_create("attach_nostop_hammer", MFD_EXEC);
+	if (fd < 0)
+		SKIP(return, "memfd_create: %m");
+	ASSERT_EQ((ssize_t)strlen(garbage), write(fd, garbage, strlen(garbage)));
+	/* no writer may be left: exec would fail with ETXTBSY */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	hammer_fd = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, hammer_fd);
+	close(fd);
+
+	start(_metadata, self, body_exec_hammer, true);
+	for (i = 0; i < HAMMER_ROUNDS; i++) {
+		before = __atomic_load_n(hammer_execs, __ATOMIC_RELAXED);
+		deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
+		do {
+			sched_yield();
+			now = __atomic_load_n(hammer_execs, __ATOMIC_RELAXED);
+		} while (now - before < HAMMER_EXECS && now_ns() < deadline);
+		ASSERT_LE(HAMMER_EXECS, now - before) {
+			TH_LOG("the execs do not fail with ENOEXEC");
+		}
+
+		ret = nostop(self->pid, 0, 0);
+		ASSERT_EQ(1, ret) {
+			TH_LOG("round %d, after %lu failed execs: %ld",
+			       i, now, ret);
+		}
+		ASSERT_EQ(0, ptrace_err(PTRACE_INTERRUPT, self->pid, 0, 0));
+		wait_stop(_metadata, self->pid, EVENT_STOP_OF(SIGTRAP),
+			  "interrupted");
+		ASSERT_EQ(0, ptrace_err(PTRACE_DETACH, self->pid, 0, 0));
+	}
+	close(hammer_fd);
+	munmap(hammer_execs, sizeof(*hammer_execs));
+}
+
+/*
+ * Permission comes first: a caller that may not trace the target gets
+ * EPERM, not the EAGAIN that would tell it the target is in execve().
+ */
+TEST_F_TIMEOUT(nostop, exec_in_de_thread_other_uid_eperm, 20)
+{
+	if (geteuid())
+		SKIP(return, "must be root to run a tracer as another uid");
+	start_exec_stuck(_metadata, self);
+	expect_unpriv_eperm(_metadata, self);
+	/* we may trace it: for us the exec is what fails the call */
+	EXPECT_EQ(-EAGAIN, nostop(self->pid, 0, 0));
+}
+
+/* ------------------------------------------------------------------ */
+/* Passive tracing: syscall stops armed at attach, detach unstopped   */
+/* ------------------------------------------------------------------ */
+
+static long detach_nostop(pid_t pid, unsigned long flags)
+{
+	return ptrace_err(PTRACE_DETACH_NOSTOP, pid, flags, 0);
+}
+
+/*
+ * PTRACE_NOSTOP_SYSCALL on a whole process: the first stop of every thread
+ * is the end of the read() it slept in, with its result; then each of its
+ * calls stops at entry and exit.  One PTRACE_DETACH_NOSTOP lets them all
+ * go while they sleep again.
+ */
+TEST_F(nostop, syscall_stops_every_thread)
+{
+	int step[READERS] = { 0 }, done = 0, i, status;
+	struct ptrace_syscall_info info;
+	pid_t tids[READERS], tid;
+
+	for (i = 0; i < READERS; i++)
+		ASSERT_EQ(0, pipe2(reader_pipes[i], O_CLOEXEC));
+	start(_metadata, self, body_readers, true);
+	ASSERT_EQ(READERS, list_tasks(self->pid, tids, READERS));
+	for (i = 0; i < READERS; i++)
+		wait_blocked(_metadata, tids[i], read_nrs, 1, "read");
+	ASSERT_EQ(READERS, nostop(self->pid,
+				  WHOLE_PROCESS | PTRACE_NOSTOP_SYSCALL,
+				  PTRACE_O_TRACESYSGOOD));
+	expect_no_report(_metadata, -1, "after the attach");
+	for (i = 0; i < READERS; i++)
+		ASSERT_EQ(1, write(reader_pipes[i][1], "g", 1));
+
+	while (done < READERS) {
+		tid = wait_for(-1, &status, 0);
+		ASSERT_LT(0, tid);
+		for (i = 0; i < READERS && tids[i] != tid; i++)
+			;
+		ASSERT_GT(READERS, i) {
+			TH_LOG("stop of %d, not a thread of %d", tid, self->pid);
+		}
+		ASSERT_EQ(SYSCALL_STOP, status >> 8) {
+			TH_LOG("thread %d: status %#x", tid, status);
+		}
+		syscall_info(_metadata, tid, &info);
+		switch (step[i]++) {
+		case 0:		/* the read() in progress at the attach */
+			ASSERT_EQ(PTRACE_SYSCALL_INFO_EXIT, info.op);
+			ASSERT_EQ(1, info.exit.rval);
+			break;
+		case 1:
+			ASSERT_EQ(PTRACE_SYSCALL_INFO_ENTRY, info.op);
+			ASSERT_EQ(__NR_getppid, info.entry.nr);
+			break;
+		case 2:
+			ASSERT_EQ(PTRACE_SYSCALL_INFO_EXIT, info.op);
+			ASSERT_EQ(getpid(), info.exit.rval);
+			break;
+		case 3:
+			ASSERT_EQ(PTRACE_SYSCALL_INFO_ENTRY, info.op);
+			ASSERT_EQ(__NR_read, info.entry.nr);
+			done++;
+			break;
+		default:
+			ASSERT_TRUE(false) {
+				TH_LOG("thread %d: stop %d, op %d", tid,
+				       step[i], info.op);
+			}
+		}
+		ASSERT_EQ(0, ptrace_err(PTRACE_SYSCALL, tid, 0, 0));
+	}
+	for (i = 0; i < READERS; i++)
+		wait_blocked(_metadata, tids[i], read_nrs, 1, "read again");
+
+	ASSERT_EQ(READERS, detach_nostop(self->pid,
+					 PTRACE_NOSTOP_THREAD_GROUP));
+	for (i = 0; i < READERS; i++)
+		EXPECT_EQ(0, tracer_of(self->pid, tids[i]));
+	/* the leader reads pipe 0 */
+	ASSERT_EQ(1, write(reader_pipes[0][1], "q", 1));
+	wait_exit(_metadata, self->pid, 0, "detached tracee");
+}
+
+/*
+ * A thread created later takes the syscall tracing of its creator, and a
+ * PTRACE_REPORT its creator has pending: it reports the exit of its clone()
+ * (where the architecture reports it for a new task: not arm64), then the
+ * report stop, before it runs any code of its own.  The creator, asked
+ * while stopped at the entry of the clone, stops at its exit, then
+ * reports too.
+ */
+TEST_F(nostop, new_thread_inherits_syscall_and_report)
+{
+	int status, cstep = 0, tstep = 0, i, *step;
+	struct ptrace_syscall_info info;
+	pid_t tid = 0, child = 0, t;
+	char msg = 0;
+	long ret;
+
+	start(_metadata, self, body_thread_on_go, true);
+	wait_blocked(_metadata, self->pid, read_nrs, 1, "read");
+	ASSERT_EQ(1, nostop(self->pid, WHOLE_PROCESS | PTRACE_NOSTOP_SYSCALL,
+			    PTRACE_O_TRACESYSGOOD));
+	send_go(_metadata, self->go[1]);
+	ASSERT_EQ(PTRACE_SYSCALL_INFO_EXIT,
+		  wait_syscall_stop(_metadata, self->pid, &info, "read"));
+	for (i = 0;; i++) {
+		ASSERT_GT(1000, i) {
+			TH_LOG("no clone() in %d system calls", i);
+		}
+		ASSERT_EQ(0, ptrace_err(PTRACE_SYSCALL, self->pid, 0, 0));
+		if (wait_syscall_stop(_metadata, self->pid, &info,
+				      "creator") != PTRACE_SYSCALL_INFO_ENTRY)
+			continue;
+#ifdef __NR_clone3
+		if (info.entry.nr == __NR_clone3)
+			break;
+#endif
+		if (info.entry.nr == __NR_clone)
+			break;
+	}
+	ret = ptrace_err(PTRACE_REPORT, self->pid, 0, 0);
+	if (ret == -EOPNOTSUPP)
+		SKIP(return, "no PTRACE_REPORT here");
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, ptrace_err(PTRACE_SYSCALL, self->pid, 0, 0));
+
+	while (cstep < 2 || tstep < 2) {
+		t = wait_for(-1, &status, 0);
+		ASSERT_LT(0, t);
+		ASSERT_TRUE(WIFSTOPPED(status)) {
+			TH_LOG("%d: status %#x", t, status);
+		}
+		if (t != self->pid) {
+			if (!tid)
+				tid = t;
+			ASSERT_EQ(tid, t);
+		}
+		step = t == self->pid ? &cstep : &tstep;
+		if (status >> 8 == SYSCALL_STOP) {
+			ASSERT_EQ(0, *step) {
+				TH_LOG("%d: a system call before the report",
+				       t);
+			}
+			syscall_info(_metadata, t, &info);
+			ASSERT_EQ(PTRACE_SYSCALL_INFO_EXIT, info.op);
+			if (t == self->pid)
+				child = info.exit.rval;
+			else
+				ASSERT_EQ(0, info.exit.rval);
+			*step = 1;
+			ASSERT_EQ(0, ptrace_err(PTRACE_SYSCALL, t, 0, 0));
+			continue;
+		}
+		ASSERT_EQ(EVENT_STOP_OF(SIGTRAP), status >> 8) {
+			TH_LOG("%d: status %#x", t, status);
+		}
+		ASSERT_EQ(PTRACE_EVENTMSG_REPORT, event_msg(_metadata, t));
+		/* the creator's clone() reports its exit first */
+		ASSERT_TRUE(t != self->pid || *step == 1);
+		*step = 2;
+		ASSERT_EQ(0, ptrace_err(PTRACE_CONT, t, 0, 0));
+	}
+	EXPECT_EQ(tid, child);
+	read_report(_metadata, self->report[0], &t, sizeof(t), "thread tid");
+	EXPECT_EQ(tid, t);
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, tid, 0, "new thread");
+	read_report(_metadata, self->report[0], &msg, 1, "joined");
+	EXPECT_EQ('j', msg);
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, self->pid, 0, "tracee");
+}
+
+/*
+ * PTRACE_DETACH_NOSTOP of a whole process, named by one of its threads:
+ * one thread is in a ptrace-stop and resumes; the others sleep on and are
+ * not woken (their voluntary context switches stay as they were).
+ */
+TEST_F(nostop, detach_nostop_group)
+{
+	const int n = 8;
+	struct task_info ti[8];
+	pid_t tids[8];
+	long sleeps;
+	int i;
+
+	if (!start_threads(_metadata, self, n, false, tids))
+		return;
+	for (i = 1; i < n; i++)
+		wait_blocked(_metadata, tids[i], futex_nrs,
+			     sizeof(futex_nrs) / sizeof(long), "futex");
+	wait_blocked(_metadata, tids[0], read_nrs, 1, "read");
+	ASSERT_EQ(n, nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP, 0));
+	ASSERT_EQ(0, ptrace_err(PTRACE_INTERRUPT, tids[1], 0, 0));
+	wait_stop(_metadata, tids[1], EVENT_STOP_OF(SIGTRAP), "interrupted");
+	for (i = 0; i < n; i++)
+		ASSERT_TRUE(task_info(self->pid, tids[i], &ti[i]));
+
+	ASSERT_EQ(n, detach_nostop(tids[2], PTRACE_NOSTOP_THREAD_GROUP));
+	wait_state(_metadata, tids[1], 'S');
+	for (i = 0; i < n; i++) {
+		sleeps = ti[i].sleeps;
+		ASSERT_TRUE(task_info(self->pid, tids[i], &ti[i]));
+		EXPECT_EQ(0, ti[i].tracer);
+		if (i != 1)
+			EXPECT_EQ(sleeps, ti[i].sleeps) {
+				TH_LOG("thread %d woken", tids[i]);
+			}
+	}
+	expect_no_report(_metadata, -1, "after the detach");
+}
+
+/*
+ * Detached in a signal-delivery-stop the tracer has not waited for (so
+ * does not know the signal of), the tracee gets the signal, as if it had
+ * never been traced.
+ */
+TEST_F(nostop, detach_nostop_signal_stop_keeps_signal)
+{
+	char msg = 0;
+
+	start(_metadata, self, body_usr1, true);
+	ASSERT_EQ(1, nostop(self->pid, 0, 0));
+	ASSERT_EQ(0, kill(self->pid, SIGUSR1));
+	wait_state(_metadata, self->pid, 't');
+	ASSERT_EQ(1, detach_nostop(self->pid, 0));
+	read_report(_metadata, self->report[0], &msg, 1, "handler");
+	EXPECT_EQ('u', msg);
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, self->pid, 0, "tracee");
+}
+
+/*
+ * Without PTRACE_O_TRACESYSGOOD, a syscall stop has SIGTRAP for exit code
+ * until the tracer waits for it; detached there, the tracee must not get
+ * that SIGTRAP, which kills it.
+ */
+TEST_F(nostop, detach_nostop_syscall_stop_no_sigtrap)
+{
+	char msg = 0;
+
+	start(_metadata, self, body_echo, true);
+	wait_blocked(_metadata, self->pid, read_nrs, 1, "read");
+	ASSERT_EQ(1, nostop(self->pid, PTRACE_NOSTOP_SYSCALL, 0));
+	send_go(_metadata, self->go[1]);
+	wait_state(_metadata, self->pid, 't');
+	ASSERT_EQ(1, detach_nostop(self->pid, 0));
+	read_report(_metadata, self->report[0], &msg, 1, "echo");
+	EXPECT_EQ('a', msg);
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, self->pid, 0, "detached tracee");
+}
+
+/*
+ * A tracee single-stepped into a blocking call runs with the step flag:
+ * it cannot be detached running (EBUSY, still traced); it stops after the
+ * call and can be detached then.
+ */
+TEST_F(nostop, detach_nostop_stepping_ebusy)
+{
+	struct ptrace_syscall_info info;
+	int i, status;
+	char msg = 0;
+	long ret;
+
+	start(_metadata, self, body_echo, true);
+	wait_blocked(_metadata, self->pid, read_nrs, 1, "read");
+	ASSERT_EQ(1, nostop(self->pid, PTRACE_NOSTOP_SYSCALL,
+			    PTRACE_O_TRACESYSGOOD));
+	send_go(_metadata, self->go[1]);
+	ASSERT_EQ(PTRACE_SYSCALL_INFO_EXIT,
+		  wait_syscall_stop(_metadata, self->pid, &info, "read"));
+	/* on to the entry of the next read(), after the echo */
+	for (i = 0;; i++) {
+		ASSERT_GT(100, i);
+		ASSERT_EQ(0, ptrace_err(PTRACE_SYSCALL, self->pid, 0, 0));
+		if (wait_syscall_stop(_metadata, self->pid, &info, "echo") ==
+		    PTRACE_SYSCALL_INFO_ENTRY && info.entry.nr == __NR_read)
+			break;
+	}
+	read_report(_metadata, self->report[0], &msg, 1, "echo");
+	EXPECT_EQ('a', msg);
+	ret = ptrace_err(PTRACE_SINGLESTEP, self->pid, 0, 0);
+	if (ret == -EIO)
+		SKIP(return, "no PTRACE_SINGLESTEP here");
+	ASSERT_EQ(0, ret);
+	wait_blocked(_metadata, self->pid, read_nrs, 1, "read, stepping");
+
+	EXPECT_EQ(-EBUSY, detach_nostop(self->pid, 0));
+	EXPECT_EQ(getpid(), tracer_of(self->pid, self->pid));
+	send_go(_metadata, self->go[1]);
+	ASSERT_EQ(self->pid, wait_for(self->pid, &status, 0));
+	ASSERT_TRUE(WIFSTOPPED(status) && WSTOPSIG(status) == SIGTRAP) {
+		TH_LOG("status %#x", status);
+	}
+	/* the step's SIGTRAP, which PTRACE_DETACH can drop */
+	ASSERT_EQ(0, ptrace_err(PTRACE_DETACH, self->pid, 0, 0));
+	wait_exit(_metadata, self->pid, 0, "detached tracee");
+}
+
+TEST_F(nostop, detach_nostop_errors)
+{
+	start(_metadata, self, body_idle, true);
+	EXPECT_EQ(-ESRCH, detach_nostop(self->pid, 0));
+	ASSERT_EQ(1, nostop(self->pid, 0, 0));
+	EXPECT_EQ(-EINVAL, detach_nostop(self->pid, BAD_FLAG));
+	EXPECT_EQ(-EINVAL, ptrace_err(PTRACE_DETACH_NOSTOP, self->pid, 0,
+				      SIGUSR1));
+	EXPECT_EQ(getpid(), tracer_of(self->pid, self->pid));
+	EXPECT_EQ(1, detach_nostop(self->pid, 0));
+	EXPECT_EQ(0, tracer_of(self->pid, self->pid));
+	EXPECT_EQ(-ESRCH, detach_nostop(self->pid, 0));
+}
+
+int main(int argc, char **argv)
+{
+	/* Re-executed by exec_in_de_thread_no_hang. */
+	if (argc == 4 && !strcmp(argv[1], EXEC_HELPER_ARG))
+		return exec_helper(argv[2], argv[3]);
+	return test_harness_run(argc, argv);
+}
