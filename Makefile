@@ -29,7 +29,7 @@ OVL := .
 BASE_PKG := linux-source-7.3
 BASE_DEBVER := 7.3.4-1~bpo13+1
 BASE_SUITE := trixie-backports
-DEB_KERNEL := linux-image-7.3.4+deb13-cloud-amd64
+DEB_KERNEL := linux-binary-7.3.4+deb13-cloud-amd64
 else ifeq ($(KVER),6.12)
 OVL := stable-6.12
 BASE_PKG := linux-source-6.12
@@ -77,7 +77,7 @@ DEPS := git make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio \
 
 .PHONY: all check check-all deps base tree overlay apply apply-check \
 	overlay-check series run run-base run-patched build-base build-patched \
-	debug-check bisect-check compile-matrix
+	debug-check bisect-check compile-matrix cost
 
 # The main job: the patched kernel, the ptrace selftests and the
 # benchmarks of the new requests, in QEMU, with a short summary.
@@ -207,6 +207,20 @@ debug-check: tree
 	QEMU_TIMEOUT=2400 harness/run.sh $(ARCH) $(call obj,debug) \
 		$(call obj,debug)/kselftest/kselftest_install $(LOG)/$(call kname,debug).log $(TESTS)
 	harness/tap.sh $(LOG)/$(call kname,debug).log $(call kname,debug) | tee $(LOG)/$(call kname,debug).tap
+
+# What the series costs a task that is not traced: entry_bench on the
+# unpatched and the patched kernel of ARCH, same config (the baseline is
+# compiled from the base tree), booted in turn COST_RUNS times each; the
+# ratio patched / base per operation.  Not in check.
+COST_RUNS ?= 3
+cost: tree
+	$(MAKE) --no-print-directory build-patched
+	$(MAKE) --no-print-directory build-base BASELINE=source
+	for i in $$(seq $(COST_RUNS)); do for k in base patched; do \
+		QEMU_TIMEOUT=600 harness/run.sh $(ARCH) $(BK)/obj/$(ARCH)-$$k $(KST) \
+			$(LOG)/$(call kname,cost)-$$k-$$i.log none ptrace/entry_bench; \
+	done; done
+	harness/cost.sh $(LOG)/$(call kname,cost)-base-*.log -- $(LOG)/$(call kname,cost)-patched-*.log
 
 # Every commit of the series builds (kernel and selftests); not in check.
 bisect-check: tree

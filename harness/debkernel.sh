@@ -25,8 +25,9 @@ if [ ! -s "$image" ] || [ "$(cat "$obj/.debkernel" 2>/dev/null)" != "$pkg=$ver" 
 	fi
 	dpkg-deb -x "$deb" "$tmp/x"
 	mkdir -p "$(dirname "$image")"
-	cp "$tmp"/x/boot/vmlinuz-* "$image"
-	cp "$tmp"/x/boot/config-* "$obj/.config"
+	# boot/vmlinuz-VER, or, since Debian split the image package
+	# (linux-binary-VER), usr/lib/modules/VER/vmlinuz
+	cp "$(ls "$tmp"/x/boot/vmlinuz-* "$tmp"/x/usr/lib/modules/*/vmlinuz 2>/dev/null | head -n 1)" "$image"
 	echo "$pkg=$ver" > "$obj/.debkernel"
 fi
 mkdir -p "$obj/usr"
