@@ -909,6 +909,19 @@ static void body_thread_on_go(const struct chan *c)
 }
 
 /*
+ * clone() without a new stack, through the system call: s390 takes the
+ * stack first and the flags second (CLONE_BACKWARDS2).
+ */
+static long raw_clone(unsigned long flags)
+{
+#ifdef __s390__
+	return syscall(__NR_clone, 0, flags, NULL, NULL, 0);
+#else
+	return syscall(__NR_clone, flags, 0, NULL, NULL, 0);
+#endif
+}
+
+/*
  * After a go, create a thread with CLONE_VFORK, which runs on our stack
  * while we wait for it, as a vfork() child would, and exits at once; say
  * 'v' once it is gone, exit 0 on the next go.
@@ -917,9 +930,8 @@ static void body_vfork_thread_on_go(const struct chan *c)
 {
 	say(c, 'r');
 	hear(c);
-	if (syscall(__NR_clone, CLONE_VM | CLONE_FS | CLONE_FILES |
-		    CLONE_SIGHAND | CLONE_THREAD | CLONE_VFORK,
-		    0, NULL, NULL, 0) == 0)
+	if (raw_clone(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
+		      CLONE_THREAD | CLONE_VFORK) == 0)
 		syscall(__NR_exit, 0);
 	say(c, 'v');
 	hear(c);

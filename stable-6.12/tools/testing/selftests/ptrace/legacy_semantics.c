@@ -428,6 +428,19 @@ static void body_vfork_on_go(const struct chan *c)
 }
 
 /*
+ * clone() without a new stack, through the system call: s390 takes the
+ * stack first and the flags second (CLONE_BACKWARDS2).
+ */
+static long raw_clone(unsigned long flags)
+{
+#ifdef __s390__
+	return syscall(__NR_clone, 0, flags, NULL, NULL, 0);
+#else
+	return syscall(__NR_clone, flags, 0, NULL, NULL, 0);
+#endif
+}
+
+/*
  * After a go, clone() with clone_flags_on_go, as fork() does (no new stack,
  * no CLONE_VM); report the child's pid.  The child exits 7 at once, but an
  * untraced one lives as long as we do: its exit would stop us with SIGCHLD.
@@ -439,7 +452,7 @@ static void body_raw_clone_on_go(const struct chan *c)
 
 	say(c, 'r');
 	hear(c);
-	child = syscall(__NR_clone, clone_flags_on_go | SIGCHLD, 0, 0, 0, 0);
+	child = raw_clone(clone_flags_on_go | SIGCHLD);
 	if (child == 0) {
 		if (clone_flags_on_go & CLONE_UNTRACED) {
 			/* Hold no pipe of the test runner, and die with us. */

@@ -248,6 +248,25 @@ struct tracee_regs {
 
 #define REGS_PC(p)		((p)->r.pc)
 #define REGS_RET(p)		((p)->r.a0)
+#elif defined(__s390x__)
+#define HAVE_TRACEE_REGS	1
+struct tracee_regs {
+	s390_regs r;
+};
+
+#define REGS_PC(p)		((p)->r.psw.addr)
+#define REGS_RET(p)		((p)->r.gprs[2])
+#elif defined(__powerpc64__)
+#define HAVE_TRACEE_REGS	1
+struct tracee_regs {
+	struct pt_regs r;
+};
+
+#define REGS_PC(p)		((p)->r.nip)
+#define REGS_RET(p)		((p)->r.gpr[3])
+/* sc returns a positive errno with CR0.SO set, scv a negative one */
+#define REGS_SYSRET(p)		((p)->r.ccr & 0x10000000 ?		\
+				 -(long)(p)->r.gpr[3] : (long)(p)->r.gpr[3])
 #else
 #define HAVE_TRACEE_REGS	0
 struct tracee_regs {
@@ -256,6 +275,10 @@ struct tracee_regs {
 
 #define REGS_PC(p)		((p)->r[0])
 #define REGS_RET(p)		((p)->r[1])
+#endif
+/* The system call's result, as the C library sees it: 0, a value or -errno */
+#ifndef REGS_SYSRET
+#define REGS_SYSRET(p)		((long)REGS_RET(p))
 #endif
 
 /* PTRACE_GETREGSET NT_PRSTATUS; false where this test cannot decode it */
@@ -1315,7 +1338,7 @@ static bool try_report(struct __test_metadata *_metadata,
 	check_report_stop(_metadata, t->pid, status, call->name);
 
 	if (get_regs(t->pid, &regs)) {
-		EXPECT_EQ(call->natural, (long)REGS_RET(&regs)) {
+		EXPECT_EQ(call->natural, REGS_SYSRET(&regs)) {
 			TH_LOG("%s: return register at the report stop",
 			       call->name);
 		}
