@@ -76,7 +76,7 @@ DEPS := git make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio \
 	gcc-riscv64-linux-gnu libc6-dev-riscv64-cross qemu-system-misc opensbi
 
 .PHONY: all check check-all deps base tree overlay apply apply-check \
-	overlay-check series run run-base run-patched build-base build-patched \
+	overlay-check apply-newest series run run-base run-patched build-base build-patched \
 	debug-check bisect-check compile-matrix cost
 
 # The main job: the patched kernel, the ptrace selftests and the
@@ -103,7 +103,7 @@ endif
 export CHECK_T0
 STAGE := harness/stage.sh
 COMPANIONS := $(notdir $(wildcard companion/*))
-CHECK_KVERS = $(sort $(foreach k,$(CHECK_KERNELS),$(firstword $(subst :, ,$(k)))))
+CHECK_KVERS = $(filter $(foreach k,$(CHECK_KERNELS),$(firstword $(subst :, ,$(k)))),7.3 6.12)
 # kinds KVER:ARCH: "base patched" or "patched"
 kinds = $(if $(filter $(1),$(BASE_KERNELS)),base patched,patched)
 check_logs = $(foreach k,$(CHECK_KERNELS),$(foreach n,$(call kinds,$(k)),$(LOG)/$(subst :,-,$(k))-$(n).log))
@@ -140,6 +140,8 @@ ALL_DEPS := gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross qemu-system-ppc \
 	gcc-s390x-linux-gnu libc6-dev-s390x-cross
 check-all:
 	harness/deps.sh $(ALL_DEPS)
+	$(MAKE) --no-print-directory apply-newest KVER=7.3
+	$(MAKE) --no-print-directory apply-newest KVER=6.12
 	$(MAKE) check CHECK_KERNELS="$(CHECK_KERNELS) 7.3:ppc64le 7.3:s390x 6.12:arm64 6.12:riscv64"
 
 deps:
@@ -172,6 +174,17 @@ apply-check: tree
 		{ echo "apply-check: patch -p1 and the series give different trees" >&2; exit 1; }
 	rm -rf $(BK)/apply-check
 	git -C $(BASE) worktree prune
+
+# The overlay applies with patch -p1 to the newest BASE_PKG of the
+# archive too, the tree a distribution builds next.
+apply-newest:
+	rm -rf $(BK)/newest $(BK)/newest.dl
+	deb=$$(harness/debget.sh $(BASE_PKG) newest $(BK)/newest.dl '$(BASE_SUITE)') && \
+		mkdir -p $(BK)/newest && \
+		dpkg-deb --fsys-tarfile $$deb | tar -x -O --wildcards './usr/src/*.tar.xz' | \
+		tar -xJ -C $(BK)/newest --strip-components=1
+	harness/apply.sh $(BK)/newest
+	rm -rf $(BK)/newest $(BK)/newest.dl
 
 # The committed overlay is exactly what 'make overlay' writes.
 overlay-check: tree

@@ -7,7 +7,7 @@
 # system's apt configuration.  Where VERSION is gone from the archive,
 # take the newest one with a warning; exit 2 when the package is gone.
 #
-# usage: debget.sh PACKAGE VERSION DIR [SUITE]
+# usage: debget.sh PACKAGE VERSION|newest DIR [SUITE]
 set -euo pipefail
 pkg=$1 ver=$2 dir=$(realpath -m "$3") suite=${4:-}
 mkdir -p "$dir"
@@ -37,6 +37,8 @@ if [ -z "$versions" ]; then
 	echo "debget: $pkg is not in the archive${suite:+ suite $suite} any more" >&2
 	exit 2
 fi
+# "newest": whatever the archive has last
+[ "$ver" = newest ] && ver=$(sort -V <<< "$versions" | tail -n 1)
 if ! grep -qxF "$ver" <<< "$versions"; then
 	new=$(sort -V <<< "$versions" | tail -n 1)
 	echo "debget: WARNING: $pkg $ver is gone from the archive${suite:+ suite $suite}, taking $new" >&2
