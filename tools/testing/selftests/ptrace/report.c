@@ -264,9 +264,15 @@ struct tracee_regs {
 
 #define REGS_PC(p)		((p)->r.nip)
 #define REGS_RET(p)		((p)->r.gpr[3])
+#define REGS_SYSRET(p)		regs_sysret(p)
+
 /* sc returns a positive errno with CR0.SO set, scv a negative one */
-#define REGS_SYSRET(p)		((p)->r.ccr & 0x10000000 ?		\
-				 -(long)(p)->r.gpr[3] : (long)(p)->r.gpr[3])
+static long regs_sysret(const struct tracee_regs *p)
+{
+	long r3 = p->r.gpr[3];
+
+	return p->r.ccr & 0x10000000 ? -r3 : r3;
+}
 #else
 #define HAVE_TRACEE_REGS	0
 struct tracee_regs {
