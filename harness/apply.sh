@@ -13,7 +13,7 @@ ksrc=${1:?usage: apply.sh KSRC}
 
 [ -f "$ksrc/Makefile" ] && [ -d "$ksrc/kernel" ] ||
 	{ echo "apply: $ksrc is not a kernel tree" >&2; exit 1; }
-kver=$(make -s -C "$ksrc" kernelversion)
+kver=$(env -u ARCH -u MAKEFLAGS make -s -C "$ksrc" kernelversion)
 # The manifest names the base: "# Base: Linux 7.3.4 (Debian ...)".
 want=$(sed -n 's/^# Base: Linux \([0-9]*\.[0-9]*\).*/\1/p' "$series")
 case $kver in

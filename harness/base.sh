@@ -32,7 +32,7 @@ rm -rf "$dir.tmp"
 mkdir -p "$dir.tmp"
 dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dl" --wildcards './usr/src/linux-source-*.tar.xz'
 tar -C "$dir.tmp" --strip-components=1 -xf "$dl"/usr/src/linux-source-*.tar.xz
-kver=$(make -s -C "$dir.tmp" kernelversion)
+kver=$(env -u ARCH -u MAKEFLAGS make -s -C "$dir.tmp" kernelversion)
 cd "$dir.tmp"
 git init -q -b pristine .
 # Debian's top-level .gitignore ignores everything: add the tarball as it is.

@@ -24,7 +24,7 @@ kmake() {
 }
 
 # ARCH-X.Y.config: what only that release of ARCH needs
-kver=$(make -s -C "$src" kernelversion | cut -d. -f1,2)
+kver=$(make -s -C "$src" ARCH="$KARCH" kernelversion | cut -d. -f1,2)
 frags="$top/harness/config/common.config $top/harness/config/$1.config"
 [ -f "$top/harness/config/$1-$kver.config" ] && frags="$frags $top/harness/config/$1-$kver.config"
 frags="$frags ${EXTRA_CONFIG:-}"
