@@ -178,13 +178,10 @@ apply-check: tree
 # The overlay applies with patch -p1 to the newest BASE_PKG of the
 # archive too, the tree a distribution builds next.
 apply-newest:
-	rm -rf $(BK)/newest $(BK)/newest.dl
-	deb=$$(harness/debget.sh $(BASE_PKG) newest $(BK)/newest.dl '$(BASE_SUITE)') && \
-		mkdir -p $(BK)/newest && \
-		dpkg-deb --fsys-tarfile $$deb | tar -x -O --wildcards './usr/src/*.tar.xz' | \
-		tar -xJ -C $(BK)/newest --strip-components=1
+	rm -rf $(BK)/newest
+	harness/linuxsrc.sh $(BASE_PKG) newest $(BK)/newest '$(BASE_SUITE)'
 	harness/apply.sh $(BK)/newest
-	rm -rf $(BK)/newest $(BK)/newest.dl
+	rm -rf $(BK)/newest
 
 # The committed overlay is exactly what 'make overlay' writes.
 overlay-check: tree

@@ -11,9 +11,9 @@ dir=$1 pkg=$2 debver=$3 suite=${4:-}
 
 git -C "$dir" rev-parse -q --verify base >/dev/null 2>&1 && exit 0
 
-dl=$(realpath -m "$dir.dl")
+rm -rf "$dir.tmp"
 rc=0
-deb=$("$top/harness/debget.sh" "$pkg" "$debver" "$dl" "$suite") || rc=$?
+have=$("$top/harness/linuxsrc.sh" "$pkg" "$debver" "$dir.tmp" "$suite") || rc=$?
 if [ "$rc" = 2 ]; then
 	cat >&2 <<-EOM
 	base: $pkg is gone from the archive${suite:+ (suite $suite)}.
@@ -26,12 +26,6 @@ if [ "$rc" = 2 ]; then
 	exit 1
 fi
 [ "$rc" = 0 ] || { echo "base: cannot download $pkg" >&2; exit 1; }
-have=$(dpkg-deb -f "$deb" Version)
-
-rm -rf "$dir.tmp"
-mkdir -p "$dir.tmp"
-dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dl" --wildcards './usr/src/linux-source-*.tar.xz'
-tar -C "$dir.tmp" --strip-components=1 -xf "$dl"/usr/src/linux-source-*.tar.xz
 kver=$(env -u ARCH -u MAKEFLAGS make -s -C "$dir.tmp" kernelversion)
 cd "$dir.tmp"
 git init -q -b pristine .
@@ -42,6 +36,6 @@ GIT_AUTHOR_DATE=2000-01-01T00:00:00Z GIT_COMMITTER_DATE=2000-01-01T00:00:00Z \
 	-m "Linux $kver (Debian $pkg $have)"
 git tag base
 cd - >/dev/null
-rm -rf "$dir" "$dl"
+rm -rf "$dir"
 mv "$dir.tmp" "$dir"
 echo "base: Linux $kver from Debian $pkg $have" >&2
