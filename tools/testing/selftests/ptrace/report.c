@@ -2061,10 +2061,17 @@ TEST_F(report, io_uring_timeout)
  * The probed function.  Optimized even in a -O0 build of the test, so that
  * its first instruction is one that uprobes copies and single-steps out of
  * line (an add to memory, or a load): the prologue -O0 gives it starts
- * with a push, which x86's uprobes emulate instead.
+ * with a push, which x86's uprobes emulate instead.  powerpc's uprobes
+ * emulate loads and adds too: there it starts with a read of the time
+ * base, an mfspr they do not emulate.
  */
 static __attribute__((optimize("O2"))) void uprobed(unsigned long *counter)
 {
+#ifdef __powerpc64__
+	unsigned long tb;
+
+	__asm__ __volatile__("mfspr %0, 268" : "=r" (tb) : : "memory");
+#endif
 	++*counter;
 }
 
