@@ -69,13 +69,16 @@ CHECK_KERNELS ?= 7.3:x86_64 7.3:arm64 7.3:riscv64 6.12:x86_64
 BASE_KERNELS ?= 7.3:x86_64 6.12:x86_64
 BENCH := ptrace/passive_bench,ptrace/nostop_strace_demo.sh,ptrace/attach_bench,ptrace/report_bench
 
+# What the harness installs up front, the companions' tools included:
+# check-prep runs beside a kernel build and must not need apt-get.
 DEPS := git make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio \
 	xz-utils patch perl python3 python3-ply python3-git rsync ccache \
 	busybox-static qemu-system-x86 gcc-i686-linux-gnu libc6-dev-i386-cross \
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm \
-	gcc-riscv64-linux-gnu libc6-dev-riscv64-cross qemu-system-misc opensbi
+	gcc-riscv64-linux-gnu libc6-dev-riscv64-cross qemu-system-misc opensbi \
+	manpages-dev groff-base man-db dpkg-dev autoconf automake gawk
 
-.PHONY: all check check-all deps base tree overlay apply apply-check \
+.PHONY: all check check-prep check-all deps base tree overlay apply apply-check \
 	overlay-check apply-newest series run run-base run-patched build-base build-patched \
 	debug-check bisect-check compile-matrix cost
 
@@ -95,8 +98,11 @@ all: tree
 # Everything CI runs, stage by stage, each with a progress line: for each
 # series the overlay and the exported series, the companion patches, then
 # the baseline and patched kernels of CHECK_KERNELS booted with the
-# selftests.  The QEMU runs of a kernel go on while the next one builds.
-# The series is exported by a stand-in identity, to its own folder.
+# selftests.  Only the first series' tree is needed before the first
+# kernel build: the rest of that preparation (check-prep) goes on beside
+# it, and its failure stops the check at the next kernel.  The QEMU runs
+# of a kernel go on while the next one builds.  The series is exported by
+# a stand-in identity, to its own folder.
 ifndef CHECK_T0
 CHECK_T0 := $(shell date +%s)
 endif
@@ -107,10 +113,13 @@ CHECK_KVERS = $(filter $(foreach k,$(CHECK_KERNELS),$(firstword $(subst :, ,$(k)
 # kinds KVER:ARCH: "base patched" or "patched"
 kinds = $(if $(filter $(1),$(BASE_KERNELS)),base patched,patched)
 check_logs = $(foreach k,$(CHECK_KERNELS),$(foreach n,$(call kinds,$(k)),$(LOG)/$(subst :,-,$(k))-$(n).log))
+PREP := $(LOG)/check-prep
+FIRST_KVER = $(firstword $(subst :, ,$(firstword $(CHECK_KERNELS))))
 
-check:
+check-prep:
 	@for v in $(CHECK_KVERS); do \
-		for t in tree apply-check overlay-check; do \
+		t=tree; [ "$$v" = "$(PREP_HAVE_TREE)" ] && t=; \
+		for t in $$t apply-check overlay-check; do \
 			$(STAGE) "$$v $$t" $(MAKE) --no-print-directory KVER=$$v $$t || exit 1; \
 		done; \
 		$(STAGE) "$$v series" $(MAKE) --no-print-directory KVER=$$v series \
@@ -120,18 +129,27 @@ check:
 	@for p in $(COMPANIONS); do \
 		$(STAGE) $$p harness/companion.sh $$p check $(B)/companion/$$p || exit 1; \
 	done
-	@mkdir -p $(LOG); rm -f $(LOG)/*.totals $(LOG)/*-check.out; \
+
+check:
+	@mkdir -p $(LOG); rm -f $(LOG)/*.totals $(LOG)/*-check.out $(PREP).*
+	@$(STAGE) "$(FIRST_KVER) tree" $(MAKE) --no-print-directory KVER=$(FIRST_KVER) tree
+	@{ $(MAKE) --no-print-directory check-prep \
+		PREP_HAVE_TREE=$(FIRST_KVER) > $(PREP).out 2>&1; echo $$? > $(PREP).rc; } & \
+	prep_failed() { [ -s $(PREP).rc ] && [ "$$(cat $(PREP).rc)" != 0 ] && cat $(PREP).out; }; \
 	for k in $(CHECK_KERNELS); do \
 		v=$${k%%:*} a=$${k#*:}; \
 		case " $(BASE_KERNELS) " in *" $$k "*) n="base patched";; *) n=patched;; esac; \
+		prep_failed && exit 1; \
 		$(STAGE) "build $$v $$a ($$n)" $(MAKE) --no-print-directory KVER=$$v ARCH=$$a \
 			$$(printf 'build-%s ' $$n) || exit 1; \
 		wait; \
+		prep_failed && exit 1; \
 		$(STAGE) "run $$v $$a ($$n)" bash -c "$(MAKE) --no-print-directory -k KVER=$$v ARCH=$$a \
 			$$(printf 'run-%s ' $$n) > $(LOG)/$$v-$$a-check.out 2>&1" & \
 	done; \
 	wait
-	@cat $(LOG)/*-check.out
+	@cat $(PREP).out $(LOG)/*-check.out
+	@[ "$$(cat $(PREP).rc)" = 0 ]
 	@$(STAGE) summary harness/summary.sh $(check_logs)
 
 # check, plus the kernels CI has no time for: the mainline series on
