@@ -9,7 +9,11 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 arch=$1 tree=$(realpath "$2")
-wt=$(dirname "$tree")/bisect obj=$(dirname "$tree")/obj/$arch-bisect
+# The worktree and its build sit as TREE and its builds do (../../linux
+# from the build folder): ccache, which sees paths relative to the build
+# folder, then finds the objects a commit shares with the last build.
+top_b=$(dirname "$tree")/bisect
+wt=$top_b/$(basename "$tree") obj=$top_b/obj/$arch
 
 git -C "$tree" worktree prune
 [ -d "$wt" ] || git -C "$tree" worktree add -q --detach "$wt" base
