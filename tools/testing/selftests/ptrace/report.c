@@ -2067,7 +2067,7 @@ TEST_F(report, io_uring_timeout)
  */
 static __attribute__((optimize("O2"))) void uprobed(unsigned long *counter)
 {
-#ifdef __powerpc64__
+#ifdef __powerpc__
 	unsigned long tb;
 
 	__asm__ __volatile__("mfspr %0, 268" : "=r" (tb) : : "memory");
