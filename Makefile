@@ -99,9 +99,10 @@ all: tree
 # series the overlay and the exported series, the companion patches, then
 # the baseline and patched kernels of CHECK_KERNELS booted with the
 # selftests.  Only the first series' tree is needed before the first
-# kernel build: the rest of that preparation (check-prep) goes on beside
-# it, and its failure stops the check at the next kernel.  The QEMU runs
-# of a kernel go on while the next one builds.  The series is exported by
+# kernel builds: the rest of that preparation (check-prep) goes on beside
+# them (a kernel of another series waits for it), and its failure stops
+# the check at the next kernel.  The QEMU runs of a kernel go on while
+# the next one builds.  The series is exported by
 # a stand-in identity, to its own folder.
 ifndef CHECK_T0
 CHECK_T0 := $(shell date +%s)
@@ -135,17 +136,20 @@ check:
 	@$(STAGE) "$(FIRST_KVER) tree" $(MAKE) --no-print-directory KVER=$(FIRST_KVER) tree
 	@{ $(MAKE) --no-print-directory check-prep \
 		PREP_HAVE_TREE=$(FIRST_KVER) > $(PREP).out 2>&1; echo $$? > $(PREP).rc; } & \
+	prep=$$! run=; \
 	prep_failed() { [ -s $(PREP).rc ] && [ "$$(cat $(PREP).rc)" != 0 ] && cat $(PREP).out; }; \
 	for k in $(CHECK_KERNELS); do \
 		v=$${k%%:*} a=$${k#*:}; \
 		case " $(BASE_KERNELS) " in *" $$k "*) n="base patched";; *) n=patched;; esac; \
+		[ "$$v" = $(FIRST_KVER) ] || wait $$prep || true; \
 		prep_failed && exit 1; \
 		$(STAGE) "build $$v $$a ($$n)" $(MAKE) --no-print-directory KVER=$$v ARCH=$$a \
 			$$(printf 'build-%s ' $$n) || exit 1; \
-		wait; \
+		[ -z "$$run" ] || wait $$run || true; \
 		prep_failed && exit 1; \
 		$(STAGE) "run $$v $$a ($$n)" bash -c "$(MAKE) --no-print-directory -k KVER=$$v ARCH=$$a \
 			$$(printf 'run-%s ' $$n) > $(LOG)/$$v-$$a-check.out 2>&1" & \
+		run=$$!; \
 	done; \
 	wait
 	@cat $(PREP).out $(LOG)/*-check.out
