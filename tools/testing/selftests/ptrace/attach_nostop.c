@@ -29,6 +29,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -147,6 +148,7 @@
 #define STORM_ROUND_SEC		5	/* one round */
 #define STORM_TRACEE_SEC	20	/* the storm stops by itself after this */
 #define STORM_NEW_TIDS		3	/* threads born after the attach to see */
+#define STORM_AFTER		8	/* threads a spawner creates after it */
 #define STORM_MAX_TIDS		4096
 
 /* Threads of the tracee that keep taking its cred_guard_mutex */
@@ -972,24 +974,46 @@ static void *storm_short(void *arg)
 	return arg;
 }
 
+/*
+ * The phase of the storm, set by the tracer in memory it shares with the
+ * tracee: on through the attach, held while the tracer looks at the
+ * threads, then a last few threads.
+ */
+enum { STORM_ON, STORM_HOLD, STORM_LAST };
+static int *storm_phase;
+
 static void *storm_spawner(void *arg)
 {
+	const struct timespec hold = { .tv_sec = 1 };
 	const long long *deadline = arg;
 	pthread_attr_t attr;
 	pthread_t thread;
+	int phase, last = 0;
 
 	if (small_stack(&attr))
 		return NULL;
-	while (now_ns() < *deadline)
-		if (!pthread_create(&thread, &attr, storm_short, NULL))
-			pthread_join(thread, NULL);
+	while (last < STORM_AFTER && now_ns() < *deadline) {
+		phase = __atomic_load_n(storm_phase, __ATOMIC_ACQUIRE);
+		if (phase == STORM_HOLD) {
+			syscall(__NR_futex, storm_phase, FUTEX_WAIT, STORM_HOLD,
+				&hold, NULL, 0);
+			continue;
+		}
+		if (pthread_create(&thread, &attr, storm_short, NULL))
+			continue;
+		pthread_join(thread, NULL);
+		last += phase == STORM_LAST;
+	}
 	return NULL;
 }
 
 /*
- * Spawner threads create and join short-lived threads as fast as they can,
- * for STORM_TRACEE_SEC at most; the leader stays until the test kills it,
- * however slow the machine.
+ * Spawner threads create and join short-lived threads as fast as they can
+ * while the tracer attaches, hold while it looks, then create STORM_AFTER
+ * each and exit; STORM_TRACEE_SEC at most.  The leader stays until the
+ * test kills it.  Traced threads that exit stay zombies until we reap
+ * them: on a slow (debug) kernel a storm that went on while we look
+ * would fill the thread table with them.
  */
 static void body_storm(const struct chan *c)
 {
@@ -1959,8 +1983,10 @@ static void storm_round(struct __test_metadata *_metadata,
 	pid_t tid;
 	long ret;
 
+	__atomic_store_n(storm_phase, STORM_ON, __ATOMIC_RELEASE);
 	start(_metadata, self, body_storm, true);
 	ret = nostop(self->pid, WHOLE_PROCESS, 0);
+	__atomic_store_n(storm_phase, STORM_HOLD, __ATOMIC_RELEASE);
 	ASSERT_LE(1 + STORM_SPAWNERS, ret) {
 		TH_LOG("round %d: %ld (%s)", round, ret,
 		       ret < 0 ? strerror(-ret) : "too few threads");
@@ -1982,10 +2008,13 @@ static void storm_round(struct __test_metadata *_metadata,
 	/*
 	 * Threads born after the call: traced ones are reported to us when
 	 * they exit (untraced ones are reaped silently), and live or zombie
-	 * ones show us in TracerPid.
+	 * ones show us in TracerPid.  Those of the last phase cannot be in
+	 * seen[].
 	 */
+	__atomic_store_n(storm_phase, STORM_LAST, __ATOMIC_RELEASE);
+	syscall(__NR_futex, storm_phase, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 	deadline = now_ns() + STORM_ROUND_SEC * NSEC_PER_SEC;
-	while (reaped_new < STORM_NEW_TIDS || nborn < STORM_NEW_TIDS) {
+	while (reaped_new < STORM_NEW_TIDS) {
 		ASSERT_GT(deadline, now_ns()) {
 			TH_LOG("round %d: %d new threads seen, %d reaped",
 			       round, nborn, reaped_new);
@@ -2010,8 +2039,11 @@ static void storm_round(struct __test_metadata *_metadata,
 				       round, tid, status);
 			}
 			ASSERT_NE(self->pid, tid);
-			if (!tid_in(seen, nseen, tid))
-				reaped_new++;
+			if (tid_in(seen, nseen, tid))
+				continue;
+			reaped_new++;
+			if (!tid_in(born, nborn, tid) && nborn < STORM_MAX_TIDS)
+				born[nborn++] = tid;
 		}
 		sched_yield();
 	}
@@ -2024,6 +2056,9 @@ TEST_F(nostop, group_clone_storm)
 	long long budget = now_ns() + STORM_BUDGET_SEC * NSEC_PER_SEC;
 	int round;
 
+	storm_phase = mmap(NULL, sizeof(*storm_phase), PROT_READ | PROT_WRITE,
+			   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, storm_phase);
 	for (round = 0; round < STORM_ROUNDS; round++) {
 		if (round && now_ns() > budget) {
 			TH_LOG("time budget used up after %d rounds", round);
