@@ -704,6 +704,56 @@ static void body_usr1(const struct chan *c)
 	_exit(0);
 }
 
+/* The signal body_self_signal() sends itself, and its si_code */
+static int self_sig, self_sig_code;
+
+static void self_sig_say(int sig)
+{
+	(void)sig;
+	if (write(usr1_fd, "h", 1) != 1)
+		_exit(TRACEE_PIPE_FAILED);
+}
+
+/*
+ * On a go, send ourselves self_sig with si_code self_sig_code (allowed to
+ * oneself only), say 'h' in its handler; exit 0 on the next go.
+ */
+static void body_self_signal(const struct chan *c)
+{
+	struct sigaction sa = { .sa_handler = self_sig_say };
+	siginfo_t info = { .si_signo = self_sig, .si_code = self_sig_code };
+
+	usr1_fd = c->report;
+	if (sigaction(self_sig, &sa, NULL))
+		_exit(TRACEE_SETUP_FAILED);
+	say(c, 'r');
+	hear(c);
+	info.si_pid = getpid();
+	if (syscall(__NR_rt_tgsigqueueinfo, getpid(), syscall(__NR_gettid),
+		    self_sig, &info))
+		_exit(TRACEE_SETUP_FAILED);
+	hear(c);
+	_exit(0);
+}
+
+/* On a go, exec exec_helper(), which says 'e' and exits 0 on a go. */
+static void body_exec_on_go(const struct chan *c)
+{
+	int go_fd = dup(c->go), report_fd = dup(c->report);
+	char go[16], report[16];
+
+	/* the new image talks to the tracer on copies that survive exec */
+	if (go_fd < 0 || report_fd < 0)
+		_exit(TRACEE_SETUP_FAILED);
+	snprintf(go, sizeof(go), "%d", go_fd);
+	snprintf(report, sizeof(report), "%d", report_fd);
+	say(c, 'r');
+	hear(c);
+	execl("/proc/self/exe", "attach_nostop", EXEC_HELPER_ARG, go, report,
+	      (char *)NULL);
+	_exit(TRACEE_EXEC_FAILED);
+}
+
 /* --- One blocking call, its result reported to the tracer --- */
 
 enum blocker_kind {
@@ -3170,6 +3220,158 @@ TEST_F(nostop, detach_nostop_signal_stop_keeps_signal)
 	EXPECT_EQ('u', msg);
 	send_go(_metadata, self->go[1]);
 	wait_exit(_metadata, self->pid, 0, "tracee");
+}
+
+/*
+ * A signal-delivery-stop whose si_code equals its signal number (SIGTRAP
+ * with TRAP_UNK, SIGILL with ILL_ILLTRP, SIGFPE with FPE_FLTSUB) looks
+ * like a syscall or event stop from the siginfo alone: detached there
+ * unwaited, the tracee must get the signal all the same.
+ */
+TEST_F(nostop, detach_nostop_signal_stop_any_si_code)
+{
+	static const int sigs[][2] = {
+		{ SIGTRAP, TRAP_UNK }, { SIGILL, ILL_ILLTRP },
+		{ SIGFPE, FPE_FLTSUB },
+	};
+	unsigned int i;
+	char msg;
+
+	for (i = 0; i < ARRAY_SIZE(sigs); i++) {
+		self_sig = sigs[i][0];
+		self_sig_code = sigs[i][1];
+		start(_metadata, self, body_self_signal, true);
+		ASSERT_EQ(1, nostop(self->pid, 0, 0));
+		send_go(_metadata, self->go[1]);
+		wait_state(_metadata, self->pid, 't');
+		ASSERT_EQ(1, detach_nostop(self->pid, 0));
+		msg = 0;
+		read_report(_metadata, self->report[0], &msg, 1, "handler");
+		EXPECT_EQ('h', msg) {
+			TH_LOG("signal %d, si_code %d", sigs[i][0],
+			       sigs[i][1]);
+		}
+		send_go(_metadata, self->go[1]);
+		wait_exit(_metadata, self->pid, 0, "tracee");
+		self->pid = 0;
+	}
+}
+
+/*
+ * An exec of a tracee attached with PTRACE_ATTACH, without
+ * PTRACE_O_TRACEEXEC, leaves a SIGTRAP pending for its tracer.  Detached
+ * with PTRACE_DETACH_NOSTOP at the exit of execve(), the tracee must not
+ * get it: untraced, it would die of it.
+ */
+TEST_F(nostop, detach_nostop_after_legacy_exec)
+{
+	struct ptrace_syscall_info info;
+	bool in_exec = false;
+	char msg = 0;
+	int i;
+
+	start(_metadata, self, body_exec_on_go, true);
+	ASSERT_EQ(0, ptrace_err(PTRACE_ATTACH, self->pid, 0, 0));
+	wait_stop(_metadata, self->pid, SIGSTOP, "attach");
+	ASSERT_EQ(0, ptrace_err(PTRACE_SETOPTIONS, self->pid, 0,
+				PTRACE_O_TRACESYSGOOD));
+	send_go(_metadata, self->go[1]);
+	for (i = 0;; i++) {
+		ASSERT_GT(100, i);
+		ASSERT_EQ(0, ptrace_err(PTRACE_SYSCALL, self->pid, 0, 0));
+		if (wait_syscall_stop(_metadata, self->pid, &info, "exec") ==
+		    PTRACE_SYSCALL_INFO_ENTRY)
+			in_exec = info.entry.nr == __NR_execve;
+		else if (in_exec)
+			break;
+	}
+	ASSERT_EQ(1, detach_nostop(self->pid, 0));
+	read_report(_metadata, self->report[0], &msg, 1, "new image");
+	EXPECT_EQ('e', msg);
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, self->pid, 0, "detached tracee");
+}
+
+/* Write @val to the file @dir/@name; false if that fails. */
+static bool write_knob(const char *dir, const char *name, const char *val)
+{
+	char path[128];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return false;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n == (ssize_t)strlen(val);
+}
+
+#define FAIL_NOTIFY	"/sys/kernel/debug/fail_ptrace_notify"
+
+/*
+ * Arm the fail_ptrace_notify fault injection (CONFIG_FAIL_PTRACE_NOTIFY,
+ * the debug kernel) for the next ptrace notification of @pid: it then
+ * waits, before the siglock, until its tracer is gone.  False if the
+ * kernel cannot.
+ */
+static bool hold_next_notify(pid_t pid)
+{
+	char path[64];
+
+	if (access(FAIL_NOTIFY, F_OK))
+		syscall(__NR_mount, "debugfs", "/sys/kernel/debug", "debugfs",
+			0, NULL);
+	snprintf(path, sizeof(path), "/proc/%d", pid);
+	return write_knob(FAIL_NOTIFY, "task-filter", "Y") &&
+	       write_knob(FAIL_NOTIFY, "verbose", "0") &&
+	       write_knob(FAIL_NOTIFY, "interval", "1") &&
+	       write_knob(FAIL_NOTIFY, "probability", "100") &&
+	       write_knob(path, "make-it-fail", "1") &&
+	       write_knob(FAIL_NOTIFY, "times", "1");
+}
+
+/* Wait until /proc/@pid/wchan names a function that starts with @fn. */
+static void wait_wchan(struct __test_metadata *_metadata, pid_t pid,
+		       const char *fn)
+{
+	long long deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
+	char path[64], wchan[128] = "";
+
+	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
+	while (read_proc(path, wchan, sizeof(wchan)) <= 0 ||
+	       strncmp(wchan, fn, strlen(fn))) {
+		ASSERT_GT(deadline, now_ns()) {
+			TH_LOG("%d never in %s (wchan %s)", pid, fn, wchan);
+		}
+		sched_yield();
+	}
+}
+
+/*
+ * A notification looks at ->ptrace without a lock, then takes the
+ * siglock: a PTRACE_DETACH_NOSTOP in between must make it a no-op, not
+ * a SIGTRAP (the exit code of a syscall stop without
+ * PTRACE_O_TRACESYSGOOD) the untraced tracee sends itself and dies of.
+ * The fault injection holds the tracee in that window.
+ */
+TEST_F(nostop, detach_nostop_notify_in_flight)
+{
+	char msg = 0;
+
+	start(_metadata, self, body_echo, true);
+	wait_blocked(_metadata, self->pid, read_nrs, 1, "read");
+	if (!hold_next_notify(self->pid))
+		SKIP(return, "no fail_ptrace_notify (CONFIG_FAIL_PTRACE_NOTIFY)");
+	ASSERT_EQ(1, nostop(self->pid, PTRACE_NOSTOP_SYSCALL, 0));
+	send_go(_metadata, self->go[1]);
+	wait_wchan(_metadata, self->pid, "ptrace_notify");
+	ASSERT_EQ(1, detach_nostop(self->pid, 0));
+	read_report(_metadata, self->report[0], &msg, 1, "echo");
+	EXPECT_EQ('a', msg);
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, self->pid, 0, "detached tracee");
 }
 
 /*
