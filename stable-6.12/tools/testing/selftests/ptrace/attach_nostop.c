@@ -2711,6 +2711,12 @@ TEST_F(nostop, job_stopped_sigcont_resumes)
 
 /* --- exec() --- */
 
+/* /proc/PID/wchan names functions only with CONFIG_KALLSYMS, else "0". */
+static bool have_kallsyms(void)
+{
+	return !access("/proc/kallsyms", F_OK);
+}
+
 /*
  * Whether @pid waits in de_thread(): its wchan names de_thread(), or
  * begin_new_exec() where it is inlined.  That needs CONFIG_KALLSYMS;
@@ -2765,6 +2771,8 @@ TEST_F_TIMEOUT(nostop, exec_in_de_thread_no_hang, 20)
 	long first;
 	pid_t tid;
 
+	if (!have_kallsyms())
+		SKIP(return, "no CONFIG_KALLSYMS: wchan names no function");
 	start_exec_stuck(_metadata, self);
 
 	before = now_ns();
@@ -2849,6 +2857,8 @@ TEST_F_TIMEOUT(nostop, exec_for_other_tracer_waits, 30)
 {
 	long ret;
 
+	if (!have_kallsyms())
+		SKIP(return, "no CONFIG_KALLSYMS: wchan names no function");
 	start_exec_for_other_tracer(_metadata, self);
 	send_go(_metadata, self->hgo[1]);
 	ret = nostop(self->pid, 0, 0);
@@ -2906,6 +2916,8 @@ TEST_F_TIMEOUT(nostop, exec_for_other_tracer_wait_interruptible, 30)
 	pthread_t thread;
 	long ret;
 
+	if (!have_kallsyms())
+		SKIP(return, "no CONFIG_KALLSYMS: wchan names no function");
 	start_exec_for_other_tracer(_metadata, self);
 	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
 	ASSERT_EQ(0, pthread_create(&thread, NULL, interrupt_wait, &in));
@@ -2982,6 +2994,8 @@ TEST_F_TIMEOUT(nostop, exec_in_de_thread_other_uid_eperm, 20)
 {
 	if (geteuid())
 		SKIP(return, "must be root to run a tracer as another uid");
+	if (!have_kallsyms())
+		SKIP(return, "no CONFIG_KALLSYMS: wchan names no function");
 	start_exec_stuck(_metadata, self);
 	expect_unpriv_eperm(_metadata, self);
 	/* we may trace it: for us the exec is what fails the call */
@@ -3360,6 +3374,8 @@ TEST_F(nostop, detach_nostop_notify_in_flight)
 {
 	char msg = 0;
 
+	if (!have_kallsyms())
+		SKIP(return, "no CONFIG_KALLSYMS: wchan names no function");
 	start(_metadata, self, body_echo, true);
 	wait_blocked(_metadata, self->pid, read_nrs, 1, "read");
 	if (!hold_next_notify(self->pid))

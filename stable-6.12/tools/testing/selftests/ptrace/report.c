@@ -2149,6 +2149,8 @@ static int open_uprobe(pid_t pid, const char *file, unsigned long offset)
  * step is over, so the tracer never sees the PC there.  Without the wait,
  * a report that comes while the tracee enters the kernel on the probe's
  * breakpoint is taken right after uprobes moved the PC to the XOL area.
+ * A smoke test: whether a report comes in that window is left to timing;
+ * the stops found right past the probe, printed, are the ones that did.
  */
 TEST_F(report, uprobe_xol_never_seen)
 {
@@ -2241,6 +2243,72 @@ TEST_F(report, nostop_epoll_wait_no_eintr)
 		SKIP(return, "no /proc/PID/syscall");
 	run_report(_metadata, t, &call_epoll_wait, PTRACE_ATTACH_NOSTOP,
 		   &res);
+}
+
+/* The vfork child of body_vfork_wait(): ends its parent's wait on a go. */
+static int vfork_child(void *arg)
+{
+	const struct chan *c = arg;
+	char msg;
+
+	while (read(c->go, &msg, 1) < 0 && errno == EINTR)
+		;
+	_exit(0);
+}
+
+/*
+ * Wait in clone(CLONE_VFORK), killable only, until a go ends the child,
+ * whose exit signal is 0 (no SIGCHLD, no signal-delivery-stop); then say
+ * 'v' and exit 0 on the next go.
+ */
+static void body_vfork_wait(const struct chan *c)
+{
+	static char stack[64 * 1024];	/* clone() aligns its top */
+
+	say(c, 'r');
+	if (clone(vfork_child, stack + sizeof(stack), CLONE_VM | CLONE_VFORK,
+		  (void *)c) < 0)
+		_exit(TRACEE_SETUP_FAILED);
+	say(c, 'v');
+	hear(c);
+	_exit(0);
+}
+
+/*
+ * A thread with a PTRACE_INTERRUPT trap pending when a group report asks
+ * it stops once, in that trap, which stands for its report: not again
+ * when resumed.  A vfork wait, which the trap's wake-up does not end,
+ * holds the trap pending.
+ */
+TEST_F(report, nostop_group_pending_trap_stops_once)
+{
+	long long deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
+	struct tracee_ctx *t = &self->t;
+	char msg = 0;
+
+	if (!nostop_supported(_metadata))
+		SKIP(return, "PTRACE_ATTACH_NOSTOP not supported");
+	start(_metadata, t, body_vfork_wait, true);
+	while (proc_state(t->pid) != 'D') {
+		ASSERT_GT(deadline, now_ns()) {
+			TH_LOG("never in the vfork wait");
+		}
+		sched_yield();
+	}
+	ASSERT_EQ(1, ptrace_err(PTRACE_ATTACH_NOSTOP, t->pid,
+				PTRACE_NOSTOP_THREAD_GROUP, 0));
+	ASSERT_EQ(0, ptrace_err(PTRACE_INTERRUPT, t->pid, 0, 0));
+	expect_no_report(_metadata, t->pid, "interrupted in the vfork wait");
+	ASSERT_EQ(1, ptrace_err(PTRACE_REPORT, t->pid,
+				PTRACE_NOSTOP_THREAD_GROUP, 0));
+	send_go(_metadata, t->go[1]);
+	wait_stop(_metadata, t->pid, EVENT_STOP_OF(SIGTRAP), "pending trap");
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, t->pid, 0, 0));
+	read_report(_metadata, t->report[0], &msg, 1, "after the vfork");
+	EXPECT_EQ('v', msg);
+	expect_no_report(_metadata, t->pid, "after the trap");
+	send_go(_metadata, t->go[1]);
+	wait_exit(_metadata, t->pid, 0, "tracee");
 }
 
 /* ------------------------------------------------------------------ */
