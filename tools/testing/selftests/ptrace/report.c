@@ -2284,6 +2284,7 @@ TEST_F(report, nostop_group_pending_trap_stops_once)
 {
 	long long deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
 	struct tracee_ctx *t = &self->t;
+	struct pollfd pfd = { .events = POLLIN };
 	char msg = 0;
 
 	if (!nostop_supported(_metadata))
@@ -2304,6 +2305,11 @@ TEST_F(report, nostop_group_pending_trap_stops_once)
 	send_go(_metadata, t->go[1]);
 	wait_stop(_metadata, t->pid, EVENT_STOP_OF(SIGTRAP), "pending trap");
 	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, t->pid, 0, 0));
+	/* a second stop holds the 'v' back: fail, do not hang */
+	pfd.fd = t->report[0];
+	ASSERT_EQ(1, poll(&pfd, 1, BLOCK_TIMEOUT_SEC * 1000)) {
+		TH_LOG("no 'v' from the tracee: stopped again?");
+	}
 	read_report(_metadata, t->report[0], &msg, 1, "after the vfork");
 	EXPECT_EQ('v', msg);
 	expect_no_report(_metadata, t->pid, "after the trap");
