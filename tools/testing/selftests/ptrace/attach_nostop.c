@@ -3273,11 +3273,15 @@ TEST_F(nostop, detach_nostop_signal_stop_any_si_code)
 
 /*
  * An exec of a tracee attached with PTRACE_ATTACH, without
- * PTRACE_O_TRACEEXEC, leaves a SIGTRAP pending for its tracer.  Detached
- * with PTRACE_DETACH_NOSTOP at the exit of execve(), the tracee must not
- * get it: untraced, it would die of it.
+ * PTRACE_O_TRACEEXEC, sends it a SIGTRAP for its tracer.  Detached with
+ * PTRACE_DETACH_NOSTOP while that SIGTRAP is pending (at the exit of
+ * execve(), with @syscall) or in its signal-delivery-stop the tracer has
+ * not waited for, the tracee must not get it: untraced, it would die of
+ * it.
  */
-TEST_F(nostop, detach_nostop_after_legacy_exec)
+static void detach_after_legacy_exec(struct __test_metadata *_metadata,
+				     struct _test_data_nostop *self,
+				     bool syscall)
 {
 	struct ptrace_syscall_info info;
 	bool in_exec = false;
@@ -3290,7 +3294,7 @@ TEST_F(nostop, detach_nostop_after_legacy_exec)
 	ASSERT_EQ(0, ptrace_err(PTRACE_SETOPTIONS, self->pid, 0,
 				PTRACE_O_TRACESYSGOOD));
 	send_go(_metadata, self->go[1]);
-	for (i = 0;; i++) {
+	for (i = 0; syscall; i++) {
 		ASSERT_GT(100, i);
 		ASSERT_EQ(0, ptrace_err(PTRACE_SYSCALL, self->pid, 0, 0));
 		if (wait_syscall_stop(_metadata, self->pid, &info, "exec") ==
@@ -3299,11 +3303,25 @@ TEST_F(nostop, detach_nostop_after_legacy_exec)
 		else if (in_exec)
 			break;
 	}
+	if (!syscall) {
+		ASSERT_EQ(0, ptrace_err(PTRACE_CONT, self->pid, 0, 0));
+		wait_state(_metadata, self->pid, 't');
+	}
 	ASSERT_EQ(1, detach_nostop(self->pid, 0));
 	read_report(_metadata, self->report[0], &msg, 1, "new image");
 	EXPECT_EQ('e', msg);
 	send_go(_metadata, self->go[1]);
 	wait_exit(_metadata, self->pid, 0, "detached tracee");
+}
+
+TEST_F(nostop, detach_nostop_legacy_exec_sigtrap_pending)
+{
+	detach_after_legacy_exec(_metadata, self, true);
+}
+
+TEST_F(nostop, detach_nostop_legacy_exec_sigtrap_stop)
+{
+	detach_after_legacy_exec(_metadata, self, false);
 }
 
 /* Write @val to the file @dir/@name; false if that fails. */
@@ -3346,7 +3364,10 @@ static bool hold_next_notify(pid_t pid)
 	       write_knob(FAIL_NOTIFY, "times", "1");
 }
 
-/* Wait until /proc/@pid/wchan names a function that starts with @fn. */
+/*
+ * Wait until @pid sleeps uninterruptibly (not in a ptrace-stop) where
+ * /proc/@pid/wchan names a function that starts with @fn.
+ */
 static void wait_wchan(struct __test_metadata *_metadata, pid_t pid,
 		       const char *fn)
 {
@@ -3355,7 +3376,7 @@ static void wait_wchan(struct __test_metadata *_metadata, pid_t pid,
 
 	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
 	while (read_proc(path, wchan, sizeof(wchan)) <= 0 ||
-	       strncmp(wchan, fn, strlen(fn))) {
+	       strncmp(wchan, fn, strlen(fn)) || proc_state(pid) != 'D') {
 		ASSERT_GT(deadline, now_ns()) {
 			TH_LOG("%d never in %s (wchan %s)", pid, fn, wchan);
 		}
@@ -3372,7 +3393,7 @@ static void wait_wchan(struct __test_metadata *_metadata, pid_t pid,
  */
 TEST_F(nostop, detach_nostop_notify_in_flight)
 {
-	char msg = 0;
+	char msg = 0, times[16] = "";
 
 	if (!have_kallsyms())
 		SKIP(return, "no CONFIG_KALLSYMS: wchan names no function");
@@ -3386,6 +3407,9 @@ TEST_F(nostop, detach_nostop_notify_in_flight)
 	ASSERT_EQ(1, detach_nostop(self->pid, 0));
 	read_report(_metadata, self->report[0], &msg, 1, "echo");
 	EXPECT_EQ('a', msg);
+	/* the fault fired once: the notification was held, not skipped */
+	ASSERT_LT(0, read_proc(FAIL_NOTIFY "/times", times, sizeof(times)));
+	EXPECT_EQ(0, atoi(times));
 	send_go(_metadata, self->go[1]);
 	wait_exit(_metadata, self->pid, 0, "detached tracee");
 }
