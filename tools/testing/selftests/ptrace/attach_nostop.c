@@ -736,22 +736,39 @@ static void body_self_signal(const struct chan *c)
 	_exit(0);
 }
 
-/* On a go, exec exec_helper(), which says 'e' and exits 0 on a go. */
-static void body_exec_on_go(const struct chan *c)
+/* The pipes of exec_helper(), by number */
+struct exec_args {
+	char go[16], report[16];
+};
+
+/* The new image talks to the tracer on copies that survive exec. */
+static void exec_helper_args(const struct chan *c, struct exec_args *a)
 {
 	int go_fd = dup(c->go), report_fd = dup(c->report);
-	char go[16], report[16];
 
-	/* the new image talks to the tracer on copies that survive exec */
 	if (go_fd < 0 || report_fd < 0)
 		_exit(TRACEE_SETUP_FAILED);
-	snprintf(go, sizeof(go), "%d", go_fd);
-	snprintf(report, sizeof(report), "%d", report_fd);
+	snprintf(a->go, sizeof(a->go), "%d", go_fd);
+	snprintf(a->report, sizeof(a->report), "%d", report_fd);
+}
+
+/* Exec exec_helper(), which says 'e' and exits 0 on a go. */
+static void exec_helper_image(const struct exec_args *a)
+{
+	execl("/proc/self/exe", "attach_nostop", EXEC_HELPER_ARG, a->go,
+	      a->report, (char *)NULL);
+	_exit(TRACEE_EXEC_FAILED);
+}
+
+/* On a go, exec exec_helper(). */
+static void body_exec_on_go(const struct chan *c)
+{
+	struct exec_args a;
+
+	exec_helper_args(c, &a);
 	say(c, 'r');
 	hear(c);
-	execl("/proc/self/exe", "attach_nostop", EXEC_HELPER_ARG, go, report,
-	      (char *)NULL);
-	_exit(TRACEE_EXEC_FAILED);
+	exec_helper_image(&a);
 }
 
 /* --- One blocking call, its result reported to the tracer --- */
@@ -1161,25 +1178,16 @@ static void *thread_traceme(void *arg)
  */
 static void body_exec_after_traced_thread(const struct chan *c)
 {
-	char go[16], report[16];
+	struct exec_args a;
 	pthread_t thread;
 	long traceme = -1;
-	int go_fd, report_fd;
 
 	if (pthread_create(&thread, NULL, thread_traceme, &traceme) ||
 	    pthread_join(thread, NULL) || traceme)
 		_exit(TRACEE_SETUP_FAILED);
-	/* the new image talks to the tracer on copies that survive exec */
-	go_fd = dup(c->go);
-	report_fd = dup(c->report);
-	if (go_fd < 0 || report_fd < 0)
-		_exit(TRACEE_SETUP_FAILED);
-	snprintf(go, sizeof(go), "%d", go_fd);
-	snprintf(report, sizeof(report), "%d", report_fd);
+	exec_helper_args(c, &a);
 	say(c, 'r');
-	execl("/proc/self/exe", "attach_nostop", EXEC_HELPER_ARG, go, report,
-	      (char *)NULL);
-	_exit(TRACEE_EXEC_FAILED);
+	exec_helper_image(&a);
 }
 
 /* --- cred_guard_mutex taken over and over --- */
@@ -2717,6 +2725,15 @@ static bool have_kallsyms(void)
 	return !access("/proc/kallsyms", F_OK);
 }
 
+static void read_wchan(pid_t pid, char *wchan, size_t size)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
+	if (read_proc(path, wchan, size) <= 0)
+		snprintf(wchan, size, "(unreadable)");
+}
+
 /*
  * Whether @pid waits in de_thread(): its wchan names de_thread(), or
  * begin_new_exec() where it is inlined.  That needs CONFIG_KALLSYMS;
@@ -2725,11 +2742,7 @@ static bool have_kallsyms(void)
  */
 static bool exec_stuck(pid_t pid, char *wchan, size_t size)
 {
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
-	if (read_proc(path, wchan, size) <= 0)
-		snprintf(wchan, size, "(unreadable)");
+	read_wchan(pid, wchan, size);
 	return strstr(wchan, "de_thread") || strstr(wchan, "begin_new_exec");
 }
 
@@ -3324,22 +3337,6 @@ TEST_F(nostop, detach_nostop_legacy_exec_sigtrap_stop)
 	detach_after_legacy_exec(_metadata, self, false);
 }
 
-/* Write @val to the file @dir/@name; false if that fails. */
-static bool write_knob(const char *dir, const char *name, const char *val)
-{
-	char path[128];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return false;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n == (ssize_t)strlen(val);
-}
-
 #define FAIL_NOTIFY	"/sys/kernel/debug/fail_ptrace_notify"
 
 /*
@@ -3355,13 +3352,13 @@ static bool hold_next_notify(pid_t pid)
 	if (access(FAIL_NOTIFY, F_OK))
 		syscall(__NR_mount, "debugfs", "/sys/kernel/debug", "debugfs",
 			0, NULL);
-	snprintf(path, sizeof(path), "/proc/%d", pid);
-	return write_knob(FAIL_NOTIFY, "task-filter", "Y") &&
-	       write_knob(FAIL_NOTIFY, "verbose", "0") &&
-	       write_knob(FAIL_NOTIFY, "interval", "1") &&
-	       write_knob(FAIL_NOTIFY, "probability", "100") &&
-	       write_knob(path, "make-it-fail", "1") &&
-	       write_knob(FAIL_NOTIFY, "times", "1");
+	snprintf(path, sizeof(path), "/proc/%d/make-it-fail", pid);
+	return write_int_file(FAIL_NOTIFY "/task-filter", 1) &&
+	       write_int_file(FAIL_NOTIFY "/verbose", 0) &&
+	       write_int_file(FAIL_NOTIFY "/interval", 1) &&
+	       write_int_file(FAIL_NOTIFY "/probability", 100) &&
+	       write_int_file(path, 1) &&
+	       write_int_file(FAIL_NOTIFY "/times", 1);
 }
 
 /*
@@ -3372,11 +3369,12 @@ static void wait_wchan(struct __test_metadata *_metadata, pid_t pid,
 		       const char *fn)
 {
 	long long deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
-	char path[64], wchan[128] = "";
+	char wchan[128];
 
-	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
-	while (read_proc(path, wchan, sizeof(wchan)) <= 0 ||
-	       strncmp(wchan, fn, strlen(fn)) || proc_state(pid) != 'D') {
+	for (;;) {
+		read_wchan(pid, wchan, sizeof(wchan));
+		if (!strncmp(wchan, fn, strlen(fn)) && proc_state(pid) == 'D')
+			break;
 		ASSERT_GT(deadline, now_ns()) {
 			TH_LOG("%d never in %s (wchan %s)", pid, fn, wchan);
 		}
@@ -3393,7 +3391,7 @@ static void wait_wchan(struct __test_metadata *_metadata, pid_t pid,
  */
 TEST_F(nostop, detach_nostop_notify_in_flight)
 {
-	char msg = 0, times[16] = "";
+	char msg = 0;
 
 	if (!have_kallsyms())
 		SKIP(return, "no CONFIG_KALLSYMS: wchan names no function");
@@ -3408,8 +3406,7 @@ TEST_F(nostop, detach_nostop_notify_in_flight)
 	read_report(_metadata, self->report[0], &msg, 1, "echo");
 	EXPECT_EQ('a', msg);
 	/* the fault fired once: the notification was held, not skipped */
-	ASSERT_LT(0, read_proc(FAIL_NOTIFY "/times", times, sizeof(times)));
-	EXPECT_EQ(0, atoi(times));
+	EXPECT_EQ(0, read_int_file(FAIL_NOTIFY "/times"));
 	send_go(_metadata, self->go[1]);
 	wait_exit(_metadata, self->pid, 0, "detached tracee");
 }
