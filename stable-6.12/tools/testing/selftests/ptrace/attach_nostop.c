@@ -1154,6 +1154,36 @@ static void body_park_storm(const struct chan *c)
 	_exit(0);
 }
 
+/* Sleep in epoll_wait() on nothing; say 'i' for each EINTR. */
+static void *epoll_sleeper(void *arg)
+{
+	const struct chan *c = arg;
+	struct epoll_event ev;
+	int epfd = epoll_create1(0);
+
+	if (epfd < 0)
+		_exit(TRACEE_SETUP_FAILED);
+	say_int(c, sys_gettid());
+	for (;;) {
+		if (epoll_wait(epfd, &ev, 1, -1) < 0 && errno == EINTR)
+			say(c, 'i');
+	}
+	return NULL;
+}
+
+/* The leader reads the go pipe; a thread sleeps in epoll_wait(). */
+static void body_epoll_sleeper(const struct chan *c)
+{
+	pthread_attr_t attr;
+	pthread_t thread;
+
+	if (small_stack(&attr) ||
+	    pthread_create(&thread, &attr, epoll_sleeper, (void *)c))
+		_exit(TRACEE_SETUP_FAILED);
+	hear(c);
+	_exit(0);
+}
+
 /* --- Helpers: a second tracer, possibly unprivileged --- */
 
 /* A second tracer: seize helper_target, report -errno, stay around. */
@@ -3496,6 +3526,87 @@ TEST_F(nostop, detach_nostop_legacy_exec_sigtrap_pending)
 TEST_F(nostop, detach_nostop_legacy_exec_sigtrap_stop)
 {
 	detach_after_legacy_exec(_metadata, self, false);
+}
+
+/*
+ * The SIGSTOP of PTRACE_ATTACH is for the tracer.  Detached before the
+ * tracer waited for its stop, pending or in the signal-delivery-stop
+ * (@stopped), it is dropped: the process does not stop, and the tracee
+ * echoes the next go.
+ */
+static void detach_before_attach_stop(struct __test_metadata *_metadata,
+				      struct _test_data_nostop *self,
+				      bool stopped)
+{
+	char msg = 0;
+
+	start(_metadata, self, body_echo, true);
+	wait_blocked(_metadata, self->pid, read_nrs, 1, "read");
+	ASSERT_EQ(0, ptrace_err(PTRACE_ATTACH, self->pid, 0, 0));
+	if (stopped)
+		wait_state(_metadata, self->pid, 't');
+	ASSERT_EQ(1, detach_nostop(self->pid, 0));
+	send_go(_metadata, self->go[1]);
+	read_report(_metadata, self->report[0], &msg, 1, "echo");
+	EXPECT_EQ('a', msg);
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, self->pid, 0, "detached tracee");
+}
+
+/* Right after the attach: pending, or in its stop, whichever it is in. */
+TEST_F(nostop, detach_nostop_attach_sigstop_early)
+{
+	detach_before_attach_stop(_metadata, self, false);
+}
+
+TEST_F(nostop, detach_nostop_attach_sigstop_stop)
+{
+	detach_before_attach_stop(_metadata, self, true);
+}
+
+/*
+ * A sleeping thread is not woken by the detach, unless a group stop is
+ * in effect, which it must join: then it is woken, as on the tracer's
+ * exit, and epoll_wait(), which is not restarted after a stop, fails
+ * with EINTR once the process is continued.
+ */
+TEST_F(nostop, detach_nostop_group_stop_wakes_sleeper)
+{
+	int status, i;
+	char msg = 0;
+	pid_t tid = 0, t;
+
+	start(_metadata, self, body_epoll_sleeper, false);
+	read_report(_metadata, self->report[0], &tid, sizeof(tid), "tid");
+	wait_blocked(_metadata, tid, epoll_wait_nrs, ARRAY_SIZE(epoll_wait_nrs),
+		     "epoll_wait");
+	ASSERT_EQ(2, nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP, 0));
+
+	/* a group stop, which wakes the sleeper: its first EINTR */
+	ASSERT_EQ(0, kill(self->pid, SIGSTOP));
+	t = wait_for(-1, &status, 0);
+	ASSERT_TRUE(t > 0 && WIFSTOPPED(status) && status >> 8 == SIGSTOP) {
+		TH_LOG("%d: status %#x", t, status);
+	}
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, t, 0, SIGSTOP));
+	for (i = 0; i < 2; i++) {
+		t = wait_for(-1, &status, 0);
+		ASSERT_EQ(EVENT_STOP_OF(SIGSTOP), status >> 8) {
+			TH_LOG("%d: status %#x", t, status);
+		}
+	}
+	/* let the sleeper alone go back to sleep, the group still stopped */
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, tid, 0, 0));
+	read_report(_metadata, self->report[0], &msg, 1, "first EINTR");
+	ASSERT_EQ('i', msg);
+	wait_blocked(_metadata, tid, epoll_wait_nrs, ARRAY_SIZE(epoll_wait_nrs),
+		     "epoll_wait again");
+
+	ASSERT_EQ(2, detach_nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP));
+	wait_state(_metadata, tid, 'T');
+	ASSERT_EQ(0, kill(self->pid, SIGCONT));
+	read_report(_metadata, self->report[0], &msg, 1, "second EINTR");
+	EXPECT_EQ('i', msg);
 }
 
 #define FAIL_NOTIFY	"/sys/kernel/debug/fail_ptrace_notify"
