@@ -3705,16 +3705,15 @@ TEST_F(nostop, detach_nostop_syscall_stop_no_sigtrap)
 }
 
 /*
- * A tracee single-stepped into a blocking call runs with the step flag:
- * it cannot be detached running (EBUSY, still traced); it stops after the
- * call and can be detached then.
+ * Attach body_echo() with its syscall stops armed, let it echo a go, and
+ * leave it in the syscall-entry stop of its next read().
  */
-TEST_F(nostop, detach_nostop_stepping_ebusy)
+static void echo_to_next_read_entry(struct __test_metadata *_metadata,
+				    struct _test_data_nostop *self)
 {
 	struct ptrace_syscall_info info;
-	int i, status;
 	char msg = 0;
-	long ret;
+	int i;
 
 	start(_metadata, self, body_echo, true);
 	wait_blocked(_metadata, self->pid, read_nrs, 1, "read");
@@ -3733,6 +3732,19 @@ TEST_F(nostop, detach_nostop_stepping_ebusy)
 	}
 	read_report(_metadata, self->report[0], &msg, 1, "echo");
 	EXPECT_EQ('a', msg);
+}
+
+/*
+ * A tracee single-stepped into a blocking call runs with the step flag:
+ * it cannot be detached running (EBUSY, still traced); it stops after the
+ * call and can be detached then.
+ */
+TEST_F(nostop, detach_nostop_stepping_ebusy)
+{
+	int status;
+	long ret;
+
+	echo_to_next_read_entry(_metadata, self);
 	ret = ptrace_err(PTRACE_SINGLESTEP, self->pid, 0, 0);
 	if (ret == -EIO)
 		SKIP(return, "no PTRACE_SINGLESTEP here");
@@ -3759,28 +3771,10 @@ TEST_F(nostop, detach_nostop_stepping_ebusy)
 TEST_F(nostop, detach_nostop_sysemu_ebusy)
 {
 #ifdef PTRACE_SYSEMU
-	struct ptrace_syscall_info info;
-	int i, status;
-	char msg = 0;
+	int status;
 	long ret;
 
-	start(_metadata, self, body_echo, true);
-	wait_blocked(_metadata, self->pid, read_nrs, 1, "read");
-	ASSERT_EQ(1, nostop(self->pid, PTRACE_NOSTOP_SYSCALL,
-			    PTRACE_O_TRACESYSGOOD));
-	send_go(_metadata, self->go[1]);
-	ASSERT_EQ(PTRACE_SYSCALL_INFO_EXIT,
-		  wait_syscall_stop(_metadata, self->pid, &info, "read"));
-	/* on to the entry of the next read(), after the echo */
-	for (i = 0;; i++) {
-		ASSERT_GT(100, i);
-		ASSERT_EQ(0, ptrace_err(PTRACE_SYSCALL, self->pid, 0, 0));
-		if (wait_syscall_stop(_metadata, self->pid, &info, "echo") ==
-		    PTRACE_SYSCALL_INFO_ENTRY && info.entry.nr == __NR_read)
-			break;
-	}
-	read_report(_metadata, self->report[0], &msg, 1, "echo");
-	EXPECT_EQ('a', msg);
+	echo_to_next_read_entry(_metadata, self);
 	/* read() was entered without emulation: it blocks */
 	ret = ptrace_err(PTRACE_SYSEMU, self->pid, 0, 0);
 	if (ret == -EIO)
