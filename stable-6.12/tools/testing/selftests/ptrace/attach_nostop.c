@@ -35,6 +35,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,9 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#ifdef __x86_64__
+#include <sys/user.h>
+#endif
 #include <time.h>
 #include <unistd.h>
 
@@ -3799,6 +3803,136 @@ TEST_F(nostop, detach_nostop_sysemu_ebusy)
 #else
 	SKIP(return, "no PTRACE_SYSEMU here");
 #endif
+}
+
+/*
+ * A tracee that listens (PTRACE_LISTEN) may run at any time, so it is
+ * not frozen in its stop: resumed to step before it, it cannot be
+ * detached (EBUSY, still traced).  In the trap that SIGCONT gives it, it
+ * can, and leaves without the step.
+ */
+TEST_F(nostop, detach_nostop_listening_stepped_ebusy)
+{
+	char msg = 0;
+	long ret;
+
+	start(_metadata, self, body_echo, true);
+	ASSERT_EQ(1, nostop(self->pid, 0, 0));
+	ASSERT_EQ(0, kill(self->pid, SIGSTOP));
+	wait_stop(_metadata, self->pid, SIGSTOP, "signal-delivery-stop");
+	ret = ptrace_err(PTRACE_SINGLESTEP, self->pid, 0, SIGSTOP);
+	if (ret == -EIO)
+		SKIP(return, "no PTRACE_SINGLESTEP here");
+	ASSERT_EQ(0, ret);
+	wait_stop(_metadata, self->pid, EVENT_STOP_OF(SIGSTOP), "group stop");
+	ASSERT_EQ(0, ptrace_err(PTRACE_LISTEN, self->pid, 0, 0));
+
+	EXPECT_EQ(-EBUSY, detach_nostop(self->pid, 0));
+	EXPECT_EQ(getpid(), tracer_of(self->pid, self->pid));
+
+	ASSERT_EQ(0, kill(self->pid, SIGCONT));
+	wait_stop(_metadata, self->pid, EVENT_STOP_OF(SIGTRAP),
+		  "trap after SIGCONT");
+	EXPECT_EQ(1, detach_nostop(self->pid, 0));
+	EXPECT_EQ(0, tracer_of(self->pid, self->pid));
+	send_go(_metadata, self->go[1]);
+	read_report(_metadata, self->report[0], &msg, 1, "echo");
+	EXPECT_EQ('a', msg);
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, self->pid, 0, "detached tracee");
+}
+
+#ifdef __x86_64__
+static int watched;
+
+/* Write @watched after each of two gos, and echo the first. */
+static void body_write_watched(const struct chan *c)
+{
+	say(c, 'r');
+	hear(c);
+	__atomic_add_fetch(&watched, 1, __ATOMIC_RELAXED);
+	say(c, 'a');
+	hear(c);
+	__atomic_add_fetch(&watched, 1, __ATOMIC_RELAXED);
+	_exit(0);
+}
+
+static long set_debugreg(pid_t pid, int n, unsigned long val)
+{
+	return ptrace_err(PTRACE_POKEUSR, pid,
+			  offsetof(struct user, u_debugreg) + n * sizeof(long),
+			  val);
+}
+#endif
+
+/*
+ * A hardware watchpoint the tracer set would SIGTRAP the tracee once
+ * untraced: DETACH_NOSTOP refuses a running tracee that has one (EBUSY,
+ * still traced), and clears it in a stopped one, which then writes the
+ * watched variable unharmed.
+ */
+TEST_F(nostop, detach_nostop_watchpoint)
+{
+#ifdef __x86_64__
+	/* DR7: DR0 enabled (L0), to trap writes (R/W0 01) of 4 bytes (LEN0 11) */
+	const unsigned long dr7 = 1UL | 1UL << 16 | 3UL << 18;
+	char msg = 0;
+
+	start(_metadata, self, body_write_watched, true);
+	ASSERT_EQ(1, nostop(self->pid, 0, 0));
+	ASSERT_EQ(0, ptrace_err(PTRACE_INTERRUPT, self->pid, 0, 0));
+	wait_stop(_metadata, self->pid, EVENT_STOP_OF(SIGTRAP),
+		  "interrupt stop");
+	ASSERT_EQ(0, set_debugreg(self->pid, 0, (unsigned long)&watched));
+	ASSERT_EQ(0, set_debugreg(self->pid, 7, dr7));
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, self->pid, 0, 0));
+
+	EXPECT_EQ(-EBUSY, detach_nostop(self->pid, 0));
+	EXPECT_EQ(getpid(), tracer_of(self->pid, self->pid));
+	send_go(_metadata, self->go[1]);
+	wait_stop(_metadata, self->pid, SIGTRAP, "watchpoint hit");
+
+	/* the SIGTRAP we waited for is gone, and so is the watchpoint */
+	EXPECT_EQ(1, detach_nostop(self->pid, 0));
+	EXPECT_EQ(0, tracer_of(self->pid, self->pid));
+	read_report(_metadata, self->report[0], &msg, 1, "echo");
+	EXPECT_EQ('a', msg);
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, self->pid, 0, "detached tracee");
+#else
+	SKIP(return, "watchpoints are set only on x86_64 here");
+#endif
+}
+
+/*
+ * A tracee resumed to step into its exit is a zombie, which never
+ * returns to user mode: it is detached, and left to its parent (us).
+ */
+TEST_F(nostop, detach_nostop_stepped_zombie)
+{
+	struct ptrace_syscall_info info;
+	siginfo_t si;
+	long ret;
+
+	echo_to_next_read_entry(_metadata, self);
+	ASSERT_EQ(0, ptrace_err(PTRACE_SYSCALL, self->pid, 0, 0));
+	send_go(_metadata, self->go[1]);
+	ASSERT_EQ(PTRACE_SYSCALL_INFO_EXIT,
+		  wait_syscall_stop(_metadata, self->pid, &info, "read"));
+	ASSERT_EQ(0, ptrace_err(PTRACE_SYSCALL, self->pid, 0, 0));
+	ASSERT_EQ(PTRACE_SYSCALL_INFO_ENTRY,
+		  wait_syscall_stop(_metadata, self->pid, &info, "exit"));
+	EXPECT_EQ(__NR_exit_group, info.entry.nr);
+	ret = ptrace_err(PTRACE_SINGLESTEP, self->pid, 0, 0);
+	if (ret == -EIO)
+		SKIP(return, "no PTRACE_SINGLESTEP here");
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, waitid(P_PID, self->pid, &si, WEXITED | WNOWAIT));
+	EXPECT_EQ(CLD_EXITED, si.si_code);
+
+	EXPECT_EQ(1, detach_nostop(self->pid, 0));
+	EXPECT_EQ(0, tracer_of(self->pid, self->pid));
+	wait_exit(_metadata, self->pid, 0, "zombie");
 }
 
 TEST_F(nostop, detach_nostop_errors)
