@@ -47,8 +47,12 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <sys/uio.h>
 #ifdef __x86_64__
 #include <sys/user.h>
+#endif
+#ifdef __aarch64__
+#include <elf.h>
 #endif
 #include <time.h>
 #include <unistd.h>
@@ -3842,7 +3846,6 @@ TEST_F(nostop, detach_nostop_listening_stepped_ebusy)
 	wait_exit(_metadata, self->pid, 0, "detached tracee");
 }
 
-#ifdef __x86_64__
 static int watched;
 
 /* Write @watched after each of two gos, and echo the first. */
@@ -3857,11 +3860,45 @@ static void body_write_watched(const struct chan *c)
 	_exit(0);
 }
 
+/*
+ * Set a hardware watchpoint on the writes of the int at @addr in stopped
+ * @pid, as a debugger does; -EOPNOTSUPP where this test cannot.
+ */
+#if defined(__x86_64__)
 static long set_debugreg(pid_t pid, int n, unsigned long val)
 {
 	return ptrace_err(PTRACE_POKEUSR, pid,
 			  offsetof(struct user, u_debugreg) + n * sizeof(long),
 			  val);
+}
+
+static long set_write_watchpoint(pid_t pid, int *addr)
+{
+	/* DR7: DR0 enabled (L0), to trap writes (R/W0 01) of 4 bytes (LEN0 11) */
+	long ret = set_debugreg(pid, 0, (unsigned long)addr);
+
+	return ret ?: set_debugreg(pid, 7, 1UL | 1UL << 16 | 3UL << 18);
+}
+#elif defined(__aarch64__)
+static long set_write_watchpoint(pid_t pid, int *addr)
+{
+	struct user_hwdebug_state st = { 0 };
+	struct iovec iov = { &st, sizeof(st) };
+
+	if (ptrace_err(PTRACE_GETREGSET, pid, NT_ARM_HW_WATCH,
+		       (unsigned long)&iov) || !(st.dbg_info & 0xff))
+		return -EOPNOTSUPP;
+	/* 4 bytes (BAS 0xf), stores (LSC 2), EL0 (PAC 2), enabled */
+	st.dbg_regs[0].addr = (unsigned long)addr;
+	st.dbg_regs[0].ctrl = 0xf << 5 | 2 << 3 | 2 << 1 | 1;
+	iov.iov_len = offsetof(struct user_hwdebug_state, dbg_regs[1]);
+	return ptrace_err(PTRACE_SETREGSET, pid, NT_ARM_HW_WATCH,
+			  (unsigned long)&iov);
+}
+#else
+static long set_write_watchpoint(pid_t pid, int *addr)
+{
+	return -EOPNOTSUPP;
 }
 #endif
 
@@ -3873,18 +3910,18 @@ static long set_debugreg(pid_t pid, int n, unsigned long val)
  */
 TEST_F(nostop, detach_nostop_watchpoint)
 {
-#ifdef __x86_64__
-	/* DR7: DR0 enabled (L0), to trap writes (R/W0 01) of 4 bytes (LEN0 11) */
-	const unsigned long dr7 = 1UL | 1UL << 16 | 3UL << 18;
 	char msg = 0;
+	long ret;
 
 	start(_metadata, self, body_write_watched, true);
 	ASSERT_EQ(1, nostop(self->pid, 0, 0));
 	ASSERT_EQ(0, ptrace_err(PTRACE_INTERRUPT, self->pid, 0, 0));
 	wait_stop(_metadata, self->pid, EVENT_STOP_OF(SIGTRAP),
 		  "interrupt stop");
-	ASSERT_EQ(0, set_debugreg(self->pid, 0, (unsigned long)&watched));
-	ASSERT_EQ(0, set_debugreg(self->pid, 7, dr7));
+	ret = set_write_watchpoint(self->pid, &watched);
+	if (ret == -EOPNOTSUPP)
+		SKIP(return, "no hardware watchpoint set through ptrace here");
+	ASSERT_EQ(0, ret);
 	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, self->pid, 0, 0));
 
 	EXPECT_EQ(-EBUSY, detach_nostop(self->pid, 0));
@@ -3899,9 +3936,6 @@ TEST_F(nostop, detach_nostop_watchpoint)
 	EXPECT_EQ('a', msg);
 	send_go(_metadata, self->go[1]);
 	wait_exit(_metadata, self->pid, 0, "detached tracee");
-#else
-	SKIP(return, "watchpoints are set only on x86_64 here");
-#endif
 }
 
 /*
