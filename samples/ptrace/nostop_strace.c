@@ -14,7 +14,7 @@
  *
  *  - one PTRACE_ATTACH_NOSTOP call attaches every thread of the process
  *    (PTRACE_NOSTOP_THREAD_GROUP) and every thread they create from then
- *    on (PTRACE_NOSTOP_NEW_THREADS), with no signal, no stop, no wake-up;
+ *    on (PTRACE_O_TRACETHREADS), with no signal, no stop, no wake-up;
  *
  *  - PTRACE_NOSTOP_SYSCALL arms the system call stops as PTRACE_SYSCALL
  *    would, so the first stop of each thread is its next system call: a
@@ -49,9 +49,8 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-#define ATTACH_FLAGS	(PTRACE_NOSTOP_THREAD_GROUP | \
-			 PTRACE_NOSTOP_NEW_THREADS | \
-			 PTRACE_NOSTOP_SYSCALL)
+#define ATTACH_FLAGS	(PTRACE_NOSTOP_THREAD_GROUP | PTRACE_NOSTOP_SYSCALL)
+#define ATTACH_OPTIONS	(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACETHREADS)
 
 /* PID_MAX_LIMIT: no thread id is larger */
 #define MAX_TID		(4 * 1024 * 1024)
@@ -214,8 +213,7 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
-	n = xptrace(PTRACE_ATTACH_NOSTOP, pid, ATTACH_FLAGS,
-		    PTRACE_O_TRACESYSGOOD);
+	n = xptrace(PTRACE_ATTACH_NOSTOP, pid, ATTACH_FLAGS, ATTACH_OPTIONS);
 	if (n < 0) {
 		perror("ptrace(PTRACE_ATTACH_NOSTOP)");
 		return 1;

@@ -8,9 +8,10 @@
  *  - a tracee asleep in a system call stays asleep, and the call returns
  *    exactly what it returns untraced (no EINTR, no early timeout);
  *  - PTRACE_NOSTOP_THREAD_GROUP attaches every live thread, all or nothing;
- *    with PTRACE_NOSTOP_NEW_THREADS new threads are traced from birth, even
- *    during a clone storm, never with a stop the tracer is not told of, and
- *    a new process does not inherit it;
+ *    with the option PTRACE_O_TRACETHREADS new threads are traced from
+ *    birth, even during a clone storm, never with a stop the tracer is not
+ *    told of; PTRACE_SETOPTIONS sets and clears it, PTRACE_SEIZE takes it,
+ *    and a new process inherits it like every option;
  *  - a job-control-stopped tracee stays stopped and is not reported;
  *  - a tracee blocked in de_thread() does not make the call hang;
  *  - passive tracing: PTRACE_NOSTOP_SYSCALL makes the end of the call in
@@ -69,11 +70,11 @@
 #ifndef PTRACE_NOSTOP_THREAD_GROUP
 #define PTRACE_NOSTOP_THREAD_GROUP	0x00000001
 #endif
-#ifndef PTRACE_NOSTOP_NEW_THREADS
-#define PTRACE_NOSTOP_NEW_THREADS	0x00000002
-#endif
 #ifndef PTRACE_NOSTOP_SYSCALL
-#define PTRACE_NOSTOP_SYSCALL		0x00000004
+#define PTRACE_NOSTOP_SYSCALL		0x00000002
+#endif
+#ifndef PTRACE_O_TRACETHREADS
+#define PTRACE_O_TRACETHREADS		0x00400000
 #endif
 #ifndef PTRACE_REPORT
 #define PTRACE_REPORT			0x4214
@@ -84,8 +85,6 @@
 #ifndef PTRACE_EVENTMSG_REPORT
 #define PTRACE_EVENTMSG_REPORT		3
 #endif
-/* The whole process: its threads now and later */
-#define WHOLE_PROCESS	(PTRACE_NOSTOP_THREAD_GROUP | PTRACE_NOSTOP_NEW_THREADS)
 
 #ifndef PR_SET_PTRACER_ANY
 #define PR_SET_PTRACER_ANY ((unsigned long)-1)
@@ -2133,7 +2132,8 @@ static void storm_round(struct __test_metadata *_metadata,
 
 	__atomic_store_n(storm_phase, STORM_ON, __ATOMIC_RELEASE);
 	start(_metadata, self, body_storm, true);
-	ret = nostop(self->pid, WHOLE_PROCESS, 0);
+	ret = nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP,
+		     PTRACE_O_TRACETHREADS);
 	__atomic_store_n(storm_phase, STORM_HOLD, __ATOMIC_RELEASE);
 	ASSERT_LE(1 + STORM_SPAWNERS, ret) {
 		TH_LOG("round %d: %ld (%s)", round, ret,
@@ -2233,7 +2233,8 @@ static bool park_round(struct __test_metadata *_metadata,
 	long ret;
 
 	start(_metadata, self, body_park_storm, true);
-	ret = nostop(self->pid, WHOLE_PROCESS, 0);
+	ret = nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP,
+		     PTRACE_O_TRACETHREADS);
 	ASSERT_LE(1 + STORM_SPAWNERS, ret) {
 		TH_LOG("round %d: %ld", round, ret);
 	}
@@ -2299,19 +2300,17 @@ TEST_F(nostop, group_interrupt_clone_storm)
 }
 
 /*
- * Attach body_thread_on_go() with @flags, let it create a thread and see
- * who traces it: we if @traced, and then it runs without a stop and is
- * ours to reap when it exits; nobody otherwise.
+ * body_thread_on_go() runs as self->pid, attached: let it create a thread
+ * and see who traces it: we if @traced, and then it runs without a stop
+ * and is ours to reap when it exits; nobody otherwise.
  */
 static void new_thread_after_attach(struct __test_metadata *_metadata,
 				    struct _test_data_nostop *self,
-				    unsigned long flags, bool traced)
+				    bool traced)
 {
 	char msg = 0;
 	int tid = 0;
 
-	start(_metadata, self, body_thread_on_go, true);
-	ASSERT_EQ(1, nostop(self->pid, flags, 0));
 	send_go(_metadata, self->go[1]);
 	read_report(_metadata, self->report[0], &tid, sizeof(tid), "tid");
 	EXPECT_EQ(traced ? getpid() : 0, tracer_of(self->pid, tid));
@@ -2328,26 +2327,85 @@ static void new_thread_after_attach(struct __test_metadata *_metadata,
 }
 
 /*
- * With PTRACE_NOSTOP_NEW_THREADS, a thread created after the attach is
- * traced and never stops.
+ * With PTRACE_O_TRACETHREADS, a thread created after the attach is traced
+ * and never stops.
  */
 TEST_F(nostop, group_new_thread_no_stop)
 {
-	new_thread_after_attach(_metadata, self, WHOLE_PROCESS, true);
+	start(_metadata, self, body_thread_on_go, true);
+	ASSERT_EQ(1, nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP,
+			    PTRACE_O_TRACETHREADS));
+	new_thread_after_attach(_metadata, self, true);
 }
 
-/* Without PTRACE_NOSTOP_NEW_THREADS, a thread created later is not traced. */
+/* Without PTRACE_O_TRACETHREADS, a thread created later is not traced. */
 TEST_F(nostop, group_new_thread_untraced)
 {
-	new_thread_after_attach(_metadata, self, PTRACE_NOSTOP_THREAD_GROUP,
-				false);
+	start(_metadata, self, body_thread_on_go, true);
+	ASSERT_EQ(1, nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP, 0));
+	new_thread_after_attach(_metadata, self, false);
 }
 
-/* PTRACE_NOSTOP_NEW_THREADS alone: the threads the one tracee creates. */
+/* PTRACE_O_TRACETHREADS on one thread: the threads it creates. */
 TEST_F(nostop, new_threads_of_one_thread)
 {
-	new_thread_after_attach(_metadata, self, PTRACE_NOSTOP_NEW_THREADS,
-				true);
+	start(_metadata, self, body_thread_on_go, true);
+	ASSERT_EQ(1, nostop(self->pid, 0, PTRACE_O_TRACETHREADS));
+	new_thread_after_attach(_metadata, self, true);
+}
+
+/* PTRACE_SEIZE takes the option too. */
+TEST_F(nostop, seize_tracethreads)
+{
+	start(_metadata, self, body_thread_on_go, true);
+	ASSERT_EQ(0, ptrace_err(PTRACE_SEIZE, self->pid, 0,
+				PTRACE_O_TRACETHREADS));
+	new_thread_after_attach(_metadata, self, true);
+}
+
+/* Stop self->pid with PTRACE_INTERRUPT, set @options, resume it. */
+static void interrupt_setoptions(struct __test_metadata *_metadata,
+				 pid_t pid, unsigned long options)
+{
+	ASSERT_EQ(0, ptrace_err(PTRACE_INTERRUPT, pid, 0, 0));
+	wait_stop(_metadata, pid, EVENT_STOP_OF(SIGTRAP), "interrupt");
+	ASSERT_EQ(0, ptrace_err(PTRACE_SETOPTIONS, pid, 0, options));
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, pid, 0, 0));
+}
+
+/* PTRACE_SETOPTIONS sets PTRACE_O_TRACETHREADS ... */
+TEST_F(nostop, setoptions_sets_tracethreads)
+{
+	start(_metadata, self, body_thread_on_go, true);
+	ASSERT_EQ(1, nostop(self->pid, 0, 0));
+	interrupt_setoptions(_metadata, self->pid, PTRACE_O_TRACETHREADS);
+	new_thread_after_attach(_metadata, self, true);
+}
+
+/* ... and clears it: new threads are not followed any more. */
+TEST_F(nostop, setoptions_clears_tracethreads)
+{
+	start(_metadata, self, body_thread_on_go, true);
+	ASSERT_EQ(1, nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP,
+			    PTRACE_O_TRACETHREADS));
+	interrupt_setoptions(_metadata, self->pid, 0);
+	new_thread_after_attach(_metadata, self, false);
+}
+
+/*
+ * A PTRACE_ATTACH tracee with PTRACE_O_TRACETHREADS: its new thread is
+ * traced and starts without a stop too (no SIGSTOP, which a task a
+ * PTRACE_ATTACH tracer's event attaches starts with).
+ */
+TEST_F(nostop, attach_tracethreads_no_stop)
+{
+	start(_metadata, self, body_thread_on_go, true);
+	ASSERT_EQ(0, ptrace_err(PTRACE_ATTACH, self->pid, 0, 0));
+	wait_stop(_metadata, self->pid, SIGSTOP, "attach");
+	ASSERT_EQ(0, ptrace_err(PTRACE_SETOPTIONS, self->pid, 0,
+				PTRACE_O_TRACETHREADS));
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, self->pid, 0, 0));
+	new_thread_after_attach(_metadata, self, true);
 }
 
 /*
@@ -2363,7 +2421,8 @@ TEST_F(nostop, new_vfork_thread_no_eventless_stop)
 	pid_t tid;
 
 	start(_metadata, self, body_vfork_thread_on_go, true);
-	ASSERT_EQ(1, nostop(self->pid, WHOLE_PROCESS, PTRACE_O_TRACECLONE));
+	ASSERT_EQ(1, nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP,
+			    PTRACE_O_TRACETHREADS | PTRACE_O_TRACECLONE));
 	send_go(_metadata, self->go[1]);
 	read_report(_metadata, self->report[0], &msg, 1, "vfork thread done");
 	ASSERT_EQ('v', msg);
@@ -2397,29 +2456,31 @@ static pid_t take_new_task_event(struct __test_metadata *_metadata,
 }
 
 /*
- * PTRACE_NOSTOP_NEW_THREADS is not inherited by a new process: the child
- * PTRACE_O_TRACEFORK attaches is traced as PTRACE_SEIZE would trace it,
- * and the threads it creates are not.
+ * PTRACE_O_TRACETHREADS is inherited by a new process, like every option:
+ * the threads of the child PTRACE_O_TRACEFORK attaches are traced too.
  */
-TEST_F(nostop, fork_child_new_threads_untraced)
+TEST_F(nostop, fork_child_inherits_tracethreads)
 {
 	char msg = 0;
 	int tid = 0;
 	pid_t child;
 
 	start(_metadata, self, body_fork_thread_on_go, true);
-	ASSERT_EQ(1, nostop(self->pid, WHOLE_PROCESS, PTRACE_O_TRACEFORK));
+	ASSERT_EQ(1, nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP,
+			    PTRACE_O_TRACETHREADS | PTRACE_O_TRACEFORK));
 	send_go(_metadata, self->go[1]);
 	child = take_new_task_event(_metadata, self->pid, PTRACE_EVENT_FORK,
 				    "fork event");
 	self->helper = child;
 	read_report(_metadata, self->report[0], &tid, sizeof(tid),
 		    "tid of the child's thread");
-	/* (if it were, its zombie would hold up the child's exit report) */
-	ASSERT_EQ(0, tracer_of(child, tid)) {
-		TH_LOG("thread %d of fork child %d traced", tid, child);
+	ASSERT_EQ(getpid(), tracer_of(child, tid)) {
+		TH_LOG("thread %d of fork child %d not traced", tid, child);
 	}
+	expect_no_report(_metadata, -1, "child's thread running");
 	send_go(_metadata, self->go[1]);
+	/* its zombie is ours to reap, or it holds up the child's exit */
+	wait_exit(_metadata, tid, 0, "fork child's thread");
 	wait_exit(_metadata, child, 0, "fork child");
 	/* a tracee stops for every signal, its child's SIGCHLD too */
 	wait_stop(_metadata, self->pid, SIGCHLD, "SIGCHLD");
@@ -2485,6 +2546,8 @@ TEST_F(nostop, unknown_flag_einval)
 	EXPECT_EQ(-EINVAL, nostop(self->pid, BAD_FLAG, 0));
 	EXPECT_EQ(-EINVAL, nostop(self->pid,
 				  PTRACE_NOSTOP_THREAD_GROUP | BAD_FLAG, 0));
+	/* the lowest bit that is not a flag of this request */
+	EXPECT_EQ(-EINVAL, nostop(self->pid, PTRACE_NOSTOP_SYSCALL << 1, 0));
 	EXPECT_EQ(0, tracer_of(self->pid, self->pid));
 	/* nothing was attached */
 	EXPECT_EQ(1, nostop(self->pid, 0, 0));
@@ -3242,8 +3305,10 @@ TEST_F(nostop, syscall_stops_every_thread)
 	for (i = 0; i < READERS; i++)
 		wait_blocked(_metadata, tids[i], read_nrs, 1, "read");
 	ASSERT_EQ(READERS, nostop(self->pid,
-				  WHOLE_PROCESS | PTRACE_NOSTOP_SYSCALL,
-				  PTRACE_O_TRACESYSGOOD));
+				  PTRACE_NOSTOP_THREAD_GROUP |
+				  PTRACE_NOSTOP_SYSCALL,
+				  PTRACE_O_TRACESYSGOOD |
+				  PTRACE_O_TRACETHREADS));
 	expect_no_report(_metadata, -1, "after the attach");
 	for (i = 0; i < READERS; i++)
 		ASSERT_EQ(1, write(reader_pipes[i][1], "g", 1));
@@ -3316,8 +3381,9 @@ TEST_F(nostop, new_thread_inherits_syscall_and_report)
 
 	start(_metadata, self, body_thread_on_go, true);
 	wait_blocked(_metadata, self->pid, read_nrs, 1, "read");
-	ASSERT_EQ(1, nostop(self->pid, WHOLE_PROCESS | PTRACE_NOSTOP_SYSCALL,
-			    PTRACE_O_TRACESYSGOOD));
+	ASSERT_EQ(1, nostop(self->pid,
+			    PTRACE_NOSTOP_THREAD_GROUP | PTRACE_NOSTOP_SYSCALL,
+			    PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACETHREADS));
 	send_go(_metadata, self->go[1]);
 	ASSERT_EQ(PTRACE_SYSCALL_INFO_EXIT,
 		  wait_syscall_stop(_metadata, self->pid, &info, "read"));

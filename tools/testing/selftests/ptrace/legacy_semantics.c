@@ -1196,6 +1196,20 @@ TEST_F(tracee, interrupt_event_stop)
 	EXPECT_EQ(0UL, event_msg(_metadata, self->pid));
 }
 
+/*
+ * ptrace_request() never looks at addr and data for PTRACE_INTERRUPT: any
+ * value is taken, and the one tracee named is trapped.
+ */
+TEST_F(tracee, interrupt_ignores_addr_data)
+{
+	start(_metadata, self, body_idle, true);
+	ASSERT_EQ(0, ptrace_err(PTRACE_SEIZE, self->pid, 0, 0));
+	ASSERT_EQ(0, ptrace_err(PTRACE_INTERRUPT, self->pid, 1, 1));
+	wait_stop(_metadata, self->pid, EVENT_STOP_OF(SIGTRAP),
+		  "interrupt stop");
+	EXPECT_EQ(0UL, event_msg(_metadata, self->pid));
+}
+
 /* ptrace_do_notify(): the siginfo a tracer reads at an interrupt stop */
 TEST_F(tracee, interrupt_event_stop_siginfo)
 {

@@ -65,11 +65,11 @@
 #ifndef PTRACE_NOSTOP_THREAD_GROUP
 #define PTRACE_NOSTOP_THREAD_GROUP	0x00000001
 #endif
-#ifndef PTRACE_NOSTOP_NEW_THREADS
-#define PTRACE_NOSTOP_NEW_THREADS	0x00000002
-#endif
 #ifndef PTRACE_NOSTOP_SYSCALL
-#define PTRACE_NOSTOP_SYSCALL		0x00000004
+#define PTRACE_NOSTOP_SYSCALL		0x00000002
+#endif
+#ifndef PTRACE_O_TRACETHREADS
+#define PTRACE_O_TRACETHREADS		0x00400000
 #endif
 #ifndef PTRACE_DETACH_NOSTOP
 #define PTRACE_DETACH_NOSTOP		0x4215
@@ -86,7 +86,6 @@
 #define MARKER_NR		__NR_getppid
 
 #define NOSTOP_FLAGS		(PTRACE_NOSTOP_THREAD_GROUP | \
-				 PTRACE_NOSTOP_NEW_THREADS | \
 				 PTRACE_NOSTOP_SYSCALL)
 
 /* Thread i of the target sleeps in call i % NR_KINDS. */
@@ -673,7 +672,7 @@ static bool attach_nostop(struct target *t, struct result *r)
 	int err;
 
 	ret = sys_ptrace(PTRACE_ATTACH_NOSTOP, t->pid, NOSTOP_FLAGS,
-			 PTRACE_O_TRACESYSGOOD);
+			 PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACETHREADS);
 	err = errno;
 	if (ret >= 0) {
 		r->attached = ret;
