@@ -81,6 +81,9 @@
 #ifndef PTRACE_REPORT_INTERRUPT
 #define PTRACE_REPORT_INTERRUPT		0x00000004
 #endif
+#ifndef PTRACE_NOSTOP_SYSCALL
+#define PTRACE_NOSTOP_SYSCALL		0x00000002
+#endif
 
 #ifndef PR_SET_PTRACER_ANY
 #define PR_SET_PTRACER_ANY ((unsigned long)-1)
@@ -1852,6 +1855,9 @@ TEST_F(report, addr_nonzero_einval)
 	start(_metadata, t, body_idle, true);
 	ASSERT_EQ(0, ptrace_err(PTRACE_SEIZE, t->pid, 0, 0));
 	EXPECT_EQ(-EINVAL, ptrace_err(PTRACE_REPORT, t->pid, 0x80000000UL, 0));
+	/* a flag of PTRACE_ATTACH_NOSTOP only */
+	EXPECT_EQ(-EINVAL, ptrace_err(PTRACE_REPORT, t->pid,
+				      PTRACE_NOSTOP_SYSCALL, 0));
 	send_go(_metadata, t->go[1]);
 	wait_exit(_metadata, t->pid, 0, "tracee after the refused report");
 }

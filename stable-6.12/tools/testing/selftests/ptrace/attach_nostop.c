@@ -2369,6 +2369,9 @@ static void interrupt_setoptions(struct __test_metadata *_metadata,
 {
 	ASSERT_EQ(0, ptrace_err(PTRACE_INTERRUPT, pid, 0, 0));
 	wait_stop(_metadata, pid, EVENT_STOP_OF(SIGTRAP), "interrupt");
+	/* the option is the last one: the next bit is still unknown */
+	EXPECT_EQ(-EINVAL, ptrace_err(PTRACE_SETOPTIONS, pid, 0,
+				      PTRACE_O_TRACETHREADS << 1));
 	ASSERT_EQ(0, ptrace_err(PTRACE_SETOPTIONS, pid, 0, options));
 	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, pid, 0, 0));
 }
@@ -2382,13 +2385,16 @@ TEST_F(nostop, setoptions_sets_tracethreads)
 	new_thread_after_attach(_metadata, self, true);
 }
 
-/* ... and clears it: new threads are not followed any more. */
+/*
+ * ... and clears it, alone: new threads are not followed any more, and
+ * the options set with it stay.
+ */
 TEST_F(nostop, setoptions_clears_tracethreads)
 {
 	start(_metadata, self, body_thread_on_go, true);
 	ASSERT_EQ(1, nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP,
-			    PTRACE_O_TRACETHREADS));
-	interrupt_setoptions(_metadata, self->pid, 0);
+			    PTRACE_O_TRACETHREADS | PTRACE_O_TRACESYSGOOD));
+	interrupt_setoptions(_metadata, self->pid, PTRACE_O_TRACESYSGOOD);
 	new_thread_after_attach(_metadata, self, false);
 }
 
@@ -2559,6 +2565,10 @@ TEST_F(nostop, unknown_option_eio)
 	start(_metadata, self, body_idle, true);
 	EXPECT_EQ(-EIO, nostop(self->pid, 0, BAD_OPTION));
 	EXPECT_EQ(-EIO, ptrace_err(PTRACE_SEIZE, self->pid, 0, BAD_OPTION));
+	/* the bit after PTRACE_O_TRACETHREADS, the last option */
+	EXPECT_EQ(-EIO, nostop(self->pid, 0, PTRACE_O_TRACETHREADS << 1));
+	EXPECT_EQ(-EIO, ptrace_err(PTRACE_SEIZE, self->pid, 0,
+				   PTRACE_O_TRACETHREADS << 1));
 	EXPECT_EQ(0, tracer_of(self->pid, self->pid));
 	EXPECT_EQ(1, nostop(self->pid, 0, 0));
 }
@@ -4041,6 +4051,9 @@ TEST_F(nostop, detach_nostop_errors)
 	EXPECT_EQ(-ESRCH, detach_nostop(self->pid, 0));
 	ASSERT_EQ(1, nostop(self->pid, 0, 0));
 	EXPECT_EQ(-EINVAL, detach_nostop(self->pid, BAD_FLAG));
+	/* the flags of the other requests are not its */
+	EXPECT_EQ(-EINVAL, detach_nostop(self->pid, PTRACE_NOSTOP_SYSCALL));
+	EXPECT_EQ(-EINVAL, detach_nostop(self->pid, PTRACE_NOSTOP_SYSCALL << 1));
 	EXPECT_EQ(-EINVAL, ptrace_err(PTRACE_DETACH_NOSTOP, self->pid, 0,
 				      SIGUSR1));
 	EXPECT_EQ(getpid(), tracer_of(self->pid, self->pid));
