@@ -238,7 +238,7 @@ run: run-$(KIND)
 debug-check: tree
 	EXTRA_CONFIG=$(CURDIR)/harness/config/debug.config \
 		harness/build.sh $(ARCH) $(TREE) $(call obj,debug) --selftests
-	QEMU_TIMEOUT=2400 harness/run.sh $(ARCH) $(call obj,debug) \
+	QEMU_TIMEOUT=2400 KST_TIMEOUT=600 harness/run.sh $(ARCH) $(call obj,debug) \
 		$(call obj,debug)/kselftest/kselftest_install $(LOG)/$(call kname,debug).log $(TESTS)
 	harness/tap.sh $(LOG)/$(call kname,debug).log $(call kname,debug) | tee $(LOG)/$(call kname,debug).tap
 
