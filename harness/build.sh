@@ -54,6 +54,8 @@ fi
 kmake headers
 echo "build: $obj/$IMAGE" >&2
 [ "${4:-}" = --selftests ] || exit 0
+# A fresh install: a file the tree no longer has must not linger in it.
+rm -rf "$obj/kselftest/kselftest_install"
 make -C "$src/tools/testing/selftests" O="$obj" ARCH="$KARCH" CROSS_COMPILE="$CROSS" \
 	TARGETS=ptrace USERLDFLAGS=-static -s install >/dev/null
 # A 32-bit tracer on the 64-bit kernel: legacy_semantics built for i386
