@@ -3694,27 +3694,40 @@ TEST_F(nostop, detach_nostop_group_stop_wakes_sleeper)
 }
 
 #define FAIL_NOTIFY	"/sys/kernel/debug/fail_ptrace_notify"
+#define FAIL_CLONE	"/sys/kernel/debug/fail_ptrace_clone"
 
 /*
- * Arm the fail_ptrace_notify fault injection (CONFIG_FAIL_PTRACE_NOTIFY,
- * the debug kernel) for the next ptrace notification of @pid: it then
- * waits, before the siglock, until its tracer is gone.  False if the
- * kernel cannot.
+ * Arm the fault injection of directory @fail, fail_ptrace_notify or
+ * fail_ptrace_clone (CONFIG_FAIL_PTRACE_*, the debug kernel), for the
+ * next ptrace notification or clone() of task @pid: it then waits where a
+ * tracer can overtake it.  False if the kernel cannot.
  */
-static bool hold_next_notify(pid_t pid)
+static bool hold_next(const char *fail, pid_t pid)
 {
-	char path[64];
+	char path[128];
 
-	if (access(FAIL_NOTIFY, F_OK))
+	if (access(fail, F_OK))
 		syscall(__NR_mount, "debugfs", "/sys/kernel/debug", "debugfs",
 			0, NULL);
+	if (access(fail, F_OK))
+		return false;
 	snprintf(path, sizeof(path), "/proc/%d/make-it-fail", pid);
-	return write_int_file(FAIL_NOTIFY "/task-filter", 1) &&
-	       write_int_file(FAIL_NOTIFY "/verbose", 0) &&
-	       write_int_file(FAIL_NOTIFY "/interval", 1) &&
-	       write_int_file(FAIL_NOTIFY "/probability", 100) &&
-	       write_int_file(path, 1) &&
-	       write_int_file(FAIL_NOTIFY "/times", 1);
+	if (!write_int_file(path, 1))
+		return false;
+	snprintf(path, sizeof(path), "%s/task-filter", fail);
+	if (!write_int_file(path, 1))
+		return false;
+	snprintf(path, sizeof(path), "%s/verbose", fail);
+	if (!write_int_file(path, 0))
+		return false;
+	snprintf(path, sizeof(path), "%s/interval", fail);
+	if (!write_int_file(path, 1))
+		return false;
+	snprintf(path, sizeof(path), "%s/probability", fail);
+	if (!write_int_file(path, 100))
+		return false;
+	snprintf(path, sizeof(path), "%s/times", fail);
+	return write_int_file(path, 1);
 }
 
 /*
@@ -3753,7 +3766,7 @@ TEST_F(nostop, detach_nostop_notify_in_flight)
 		SKIP(return, "no CONFIG_KALLSYMS: wchan names no function");
 	start(_metadata, self, body_echo, true);
 	wait_blocked(_metadata, self->pid, read_nrs, 1, "read");
-	if (!hold_next_notify(self->pid))
+	if (!hold_next(FAIL_NOTIFY, self->pid))
 		SKIP(return, "no fail_ptrace_notify (CONFIG_FAIL_PTRACE_NOTIFY)");
 	ASSERT_EQ(1, nostop(self->pid, PTRACE_NOSTOP_SYSCALL, 0));
 	send_go(_metadata, self->go[1]);
@@ -3765,6 +3778,130 @@ TEST_F(nostop, detach_nostop_notify_in_flight)
 	EXPECT_EQ(0, read_int_file(FAIL_NOTIFY "/times"));
 	send_go(_metadata, self->go[1]);
 	wait_exit(_metadata, self->pid, 0, "detached tracee");
+}
+
+static void *thread_says_n(void *arg)
+{
+	say(arg, 'n');
+	hear(arg);
+	return NULL;
+}
+
+static void *thread_tid_then_clone(void *arg)
+{
+	pthread_t thread;
+
+	say_int(arg, sys_gettid());
+	hear(arg);
+	if (pthread_create(&thread, NULL, thread_says_n, arg))
+		_exit(TRACEE_SETUP_FAILED);
+	hear(arg);
+	return NULL;
+}
+
+/*
+ * With SIGCONT blocked (so that it stays pending and no new thread takes
+ * it), start a thread that reports its tid and, after a go, creates a
+ * thread that says 'n'; the leader sleeps in pause().
+ */
+static void body_clone_on_go(const struct chan *c)
+{
+	pthread_t thread;
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCONT);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) ||
+	    pthread_create(&thread, NULL, thread_tid_then_clone, (void *)c))
+		_exit(TRACEE_SETUP_FAILED);
+	for (;;)
+		pause();
+}
+
+/*
+ * A group PTRACE_REPORT counts, and does not ask again, a thread whose
+ * trap is pending already: SIGCONT's (@sig SIGCONT) or that of a group
+ * stop it has still to join (@sig SIGSTOP).  If that thread is in a
+ * clone() past its signal check, the thread it creates must stop before
+ * any user code too: with the arrest it inherits, or in the group stop
+ * it joins.  The fault injection holds the clone() there until its
+ * creator is asked to stop.
+ */
+static void group_report_clone_held(struct __test_metadata *_metadata,
+				    struct _test_data_nostop *self, int sig)
+{
+	int trap = sig == SIGSTOP ? SIGSTOP : SIGTRAP;
+	struct pollfd pfd = { .fd = self->report[0], .events = POLLIN };
+	long long deadline;
+	int status, tid = 0;
+	char msg = 0;
+	pid_t new;
+	long ret;
+
+	if (!have_kallsyms())
+		SKIP(return, "no CONFIG_KALLSYMS: wchan names no function");
+	start(_metadata, self, body_clone_on_go, false);
+	read_report(_metadata, self->report[0], &tid, sizeof(tid), "tid");
+	ASSERT_EQ(2, nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP,
+			    PTRACE_O_TRACETHREADS));
+	if (!hold_next(FAIL_CLONE, tid))
+		SKIP(return, "no fail_ptrace_clone (CONFIG_FAIL_PTRACE_CLONE)");
+	send_go(_metadata, self->go[1]);
+	wait_wchan(_metadata, tid, "copy_process");
+
+	/* the leader takes the trap or the group stop, the cloner cannot */
+	if (sig == SIGSTOP) {
+		ASSERT_EQ(0, syscall(__NR_tgkill, self->pid, self->pid, SIGSTOP));
+		wait_stop(_metadata, self->pid, SIGSTOP, "SIGSTOP");
+		ASSERT_EQ(0, ptrace_err(PTRACE_CONT, self->pid, 0, SIGSTOP));
+	} else {
+		ASSERT_EQ(0, kill(self->pid, SIGCONT));
+	}
+	wait_stop(_metadata, self->pid, EVENT_STOP_OF(trap), "leader's trap");
+
+	/* the cloner alone is asked; its new thread is not in the group yet */
+	ret = ptrace_err(PTRACE_REPORT, self->pid, PTRACE_NOSTOP_THREAD_GROUP, 0);
+	if (ret == -EOPNOTSUPP)
+		SKIP(return, "no PTRACE_REPORT here");
+	ASSERT_EQ(1, ret);
+	wait_stop(_metadata, tid, EVENT_STOP_OF(trap), "cloner's trap");
+	/* the fault fired once: the clone() was held, not skipped */
+	EXPECT_EQ(0, read_int_file(FAIL_CLONE "/times"));
+
+	/* the new thread stops before it says anything */
+	deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
+	while (!(new = wait_for(-1, &status, WNOHANG))) {
+		ASSERT_EQ(0, poll(&pfd, 1, 10)) {
+			TH_LOG("the new thread ran user code: not arrested");
+		}
+		ASSERT_GT(deadline, now_ns()) {
+			TH_LOG("the new thread never stopped");
+		}
+	}
+	ASSERT_LT(0, new);
+	EXPECT_NE(tid, new);
+	EXPECT_NE(self->pid, new);
+	ASSERT_TRUE(WIFSTOPPED(status)) {
+		TH_LOG("new thread %d: status %#x is not a stop", new, status);
+	}
+	EXPECT_EQ(EVENT_STOP_OF(trap), status >> 8) {
+		TH_LOG("new thread %d: status %#x", new, status);
+	}
+	expect_no_report(_metadata, -1, "after the new thread's stop");
+	/* resumed, it runs user code: the check above could see it */
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, new, 0, 0));
+	read_report(_metadata, self->report[0], &msg, 1, "new thread");
+	EXPECT_EQ('n', msg);
+}
+
+TEST_F(nostop, group_report_sigcont_trap_clone)
+{
+	group_report_clone_held(_metadata, self, SIGCONT);
+}
+
+TEST_F(nostop, group_report_group_stop_clone)
+{
+	group_report_clone_held(_metadata, self, SIGSTOP);
 }
 
 /*
