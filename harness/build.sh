@@ -58,6 +58,18 @@ echo "build: $obj/$IMAGE" >&2
 rm -rf "$obj/kselftest/kselftest_install"
 make -C "$src/tools/testing/selftests" O="$obj" ARCH="$KARCH" CROSS_COMPILE="$CROSS" \
 	TARGETS=ptrace USERLDFLAGS=-static -s install >/dev/null
+# The benchmarks are no default target of the ptrace selftests: "make
+# bench" builds them (patched trees only), for the main job and make cost.
+inst=$obj/kselftest/kselftest_install
+if grep -q '^bench:' "$src/tools/testing/selftests/ptrace/Makefile"; then
+	make -C "$src/tools/testing/selftests/ptrace" OUTPUT="$obj/kselftest/ptrace" \
+		ARCH="$KARCH" CROSS_COMPILE="$CROSS" KHDR_INCLUDES="-isystem $obj/usr/include" \
+		USERLDFLAGS=-static -s bench >/dev/null
+	for b in $(make -C "$src/tools/testing/selftests/ptrace" -s --no-print-directory \
+			-f Makefile -f - <<<'print-bench: ; @echo $(BENCH_PROGS)' print-bench); do
+		install -m 755 "$obj/kselftest/ptrace/$b" "$inst/ptrace/$b"
+	done
+fi
 # A 32-bit tracer on the 64-bit kernel: legacy_semantics built for i386
 # goes through the compat ptrace entry (CONFIG_IA32_EMULATION).
 legacy=$src/tools/testing/selftests/ptrace/legacy_semantics.c
@@ -70,7 +82,6 @@ if [ "$1" = x86_64 ] && [ -f "$legacy" ]; then
 fi
 # The passive strace of samples/ptrace (patched trees only), static like
 # the selftests, for the main job's demo.
-inst=$obj/kselftest/kselftest_install
 sample=$src/samples/ptrace/nostop_strace.c
 if [ -f "$sample" ]; then
 	${CROSS}gcc -O2 -Wall -static -isystem "$obj/usr/include" \
