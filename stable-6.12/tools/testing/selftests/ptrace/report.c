@@ -129,7 +129,14 @@
 /* Written into the return register at a report stop. */
 #define POKED_RET		42
 
-#define NR_THREADS		1000
+/*
+ * The thread counts of the threads fixture: a group arrest, one call, shows
+ * its scale on many; the one-by-one arrests, a system call and a stop each,
+ * on fewer, so that the program stays within the runner's default timeout
+ * on an emulated machine.
+ */
+#define NR_THREADS_GROUP	300
+#define NR_THREADS_EACH		100
 #define THREAD_STACK		0x40000
 #define THREADS_TIMEOUT_SEC	120
 
@@ -2439,6 +2446,7 @@ TEST_F(blocking, interrupt_vs_report)
 /* ------------------------------------------------------------------ */
 
 static int threads_counts[3];	/* EINTR, woken (returned 1), other */
+static int threads_nr;		/* how many body_threads() starts */
 
 static void *thread_epoll(void *arg)
 {
@@ -2453,7 +2461,7 @@ static void *thread_epoll(void *arg)
 }
 
 /*
- * NR_THREADS threads sleep in epoll_wait() on threads_efd, with no
+ * threads_nr threads sleep in epoll_wait() on threads_efd, with no
  * timeout.  Reports how many it started, then after all are joined the
  * counts.  The eventfd, once written, stays readable: all wake up.
  */
@@ -2468,12 +2476,12 @@ static void body_threads(const struct chan *c)
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, threads_efd, &ev))
 		_exit(TRACEE_SETUP_FAILED);
-	threads = calloc(NR_THREADS, sizeof(*threads));
+	threads = calloc(threads_nr, sizeof(*threads));
 	if (!threads || pthread_attr_init(&attr))
 		_exit(TRACEE_SETUP_FAILED);
 	/* may fail where the minimum is larger: then the default it is */
 	pthread_attr_setstacksize(&attr, THREAD_STACK);
-	for (n = 0; n < NR_THREADS; n++)
+	for (n = 0; n < threads_nr; n++)
 		if (pthread_create(&threads[n], &attr, thread_epoll,
 				   (void *)(long)ep))
 			break;
@@ -2760,33 +2768,39 @@ FIXTURE_VARIANT(threads) {
 	bool nostop;	/* PTRACE_ATTACH_NOSTOP the group, else SEIZE each */
 	bool report;	/* PTRACE_REPORT, else PTRACE_INTERRUPT */
 	bool group;	/* one PTRACE_REPORT on the group, leader included */
+	int nr;		/* threads besides the leader */
 };
 
 FIXTURE_VARIANT_ADD(threads, seize_report) {
 	.nostop = false,
 	.report = true,
+	.nr = NR_THREADS_EACH,
 };
 
 FIXTURE_VARIANT_ADD(threads, nostop_group_report) {
 	.nostop = true,
 	.report = true,
+	.nr = NR_THREADS_EACH,
 };
 
 FIXTURE_VARIANT_ADD(threads, seize_interrupt) {
 	.nostop = false,
 	.report = false,
+	.nr = NR_THREADS_EACH,
 };
 
 FIXTURE_VARIANT_ADD(threads, nostop_group_report_one_call) {
 	.nostop = true,
 	.report = true,
 	.group = true,
+	.nr = NR_THREADS_GROUP,
 };
 
 FIXTURE_VARIANT_ADD(threads, nostop_group_interrupt_one_call) {
 	.nostop = true,
 	.report = false,
 	.group = true,
+	.nr = NR_THREADS_GROUP,
 };
 
 FIXTURE_SETUP(threads)
@@ -2801,7 +2815,7 @@ FIXTURE_SETUP(threads)
 	ctx_init(_metadata, &self->t);
 	self->efd = eventfd(0, EFD_CLOEXEC);
 	ASSERT_LE(0, self->efd);
-	self->tids = calloc(NR_THREADS + 1, sizeof(*self->tids));
+	self->tids = calloc(variant->nr + 1, sizeof(*self->tids));
 	ASSERT_NE(NULL, self->tids);
 }
 
@@ -2813,7 +2827,7 @@ FIXTURE_TEARDOWN(threads)
 }
 
 /*
- * Arrest NR_THREADS sleeping threads one by one, or all in one call with
+ * Arrest variant->nr sleeping threads one by one, or all in one call with
  * the leader, then wake them all.  REPORT: every epoll_wait() returns 1,
  * no EINTR.  INTERRUPT: all EINTR.  Each thread stops exactly once.
  */
@@ -2828,20 +2842,21 @@ TEST_F_TIMEOUT(threads, epoll_wait_eintr_count, THREADS_TIMEOUT_SEC)
 	long ret;
 
 	threads_efd = self->efd;
+	threads_nr = variant->nr;
 	start(_metadata, t, body_threads, false);
 	read_report(_metadata, t->report[0], &created, sizeof(created),
 		    "threads started");
-	if (created < NR_THREADS)
+	if (created < variant->nr)
 		SKIP(return, "could start only %d threads", created);
-	n = list_threads(t->pid, self->tids, NR_THREADS);
-	ASSERT_EQ(NR_THREADS, n);
+	n = list_threads(t->pid, self->tids, variant->nr);
+	ASSERT_EQ(variant->nr, n);
 	for (i = 0; i < n; i++)
 		WAIT_BLOCKED(self->tids[i], epoll_wait_nrs, "epoll_wait");
 
 	if (variant->nostop) {
 		ret = ptrace_err(PTRACE_ATTACH_NOSTOP, t->pid,
 				 PTRACE_NOSTOP_THREAD_GROUP, 0);
-		ASSERT_EQ(NR_THREADS + 1, ret);
+		ASSERT_EQ(variant->nr + 1, ret);
 	}
 	for (i = 0; i < n && !variant->nostop; i++) {
 		ret = ptrace_err(PTRACE_SEIZE, self->tids[i], 0, 0);
@@ -2860,7 +2875,7 @@ TEST_F_TIMEOUT(threads, epoll_wait_eintr_count, THREADS_TIMEOUT_SEC)
 				 PTRACE_NOSTOP_THREAD_GROUP |
 				 (variant->report ? 0 : PTRACE_REPORT_INTERRUPT),
 				 0);
-		ASSERT_EQ(NR_THREADS + 1, ret);
+		ASSERT_EQ(variant->nr + 1, ret);
 		/* the leader, asleep in pthread_join(), is asked too */
 		self->tids[n] = t->pid;
 	}
@@ -2885,9 +2900,9 @@ TEST_F_TIMEOUT(threads, epoll_wait_eintr_count, THREADS_TIMEOUT_SEC)
 		       counts[0], counts[1], counts[2]);
 	if (variant->report) {
 		EXPECT_EQ(0, counts[0]);
-		EXPECT_EQ(NR_THREADS, counts[1]);
+		EXPECT_EQ(variant->nr, counts[1]);
 	} else {
-		EXPECT_EQ(NR_THREADS, counts[0]);
+		EXPECT_EQ(variant->nr, counts[0]);
 	}
 	EXPECT_EQ(0, counts[2]);
 
