@@ -3985,6 +3985,35 @@ TEST_F(nostop, detach_nostop_stepping_ebusy)
 }
 
 /*
+ * The SIGTRAP of a step, in the signal-delivery-stop the tracer has not
+ * waited for: it was for the tracer, and would kill the tracee untraced.
+ * PTRACE_DETACH_NOSTOP drops it.
+ */
+TEST_F(nostop, detach_nostop_unwaited_step_sigtrap)
+{
+	siginfo_t si = { 0 };
+	long ret;
+
+	echo_to_next_read_entry(_metadata, self);
+	ret = ptrace_err(PTRACE_SINGLESTEP, self->pid, 0, 0);
+	if (ret == -EIO)
+		SKIP(return, "no PTRACE_SINGLESTEP here");
+	ASSERT_EQ(0, ret);
+	send_go(_metadata, self->go[1]);
+	/* see the stop, but leave it unwaited for */
+	ASSERT_EQ(0, waitid(P_PID, self->pid, &si,
+			    WSTOPPED | WNOWAIT | __WALL)) {
+		TH_LOG("waitid: %m");
+	}
+	ASSERT_EQ(CLD_TRAPPED, si.si_code);
+	ASSERT_EQ(SIGTRAP, si.si_status);
+
+	ASSERT_EQ(1, detach_nostop(self->pid, 0));
+	/* its read() returned: untraced, it exits, not killed by SIGTRAP */
+	wait_exit(_metadata, self->pid, 0, "detached tracee");
+}
+
+/*
  * A tracee resumed with PTRACE_SYSEMU may be on its way to skip its next
  * system call for us: it cannot be detached running (EBUSY, still
  * traced).  Once stopped, then resumed with PTRACE_CONT, it can.
