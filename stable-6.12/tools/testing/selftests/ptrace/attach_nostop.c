@@ -3704,30 +3704,31 @@ TEST_F(nostop, detach_nostop_group_stop_wakes_sleeper)
  */
 static bool hold_next(const char *fail, pid_t pid)
 {
+	static const struct {
+		const char *name;
+		int val;
+	} attrs[] = {
+		{ "task-filter", 1 },
+		{ "verbose", 0 },
+		{ "interval", 1 },
+		{ "probability", 100 },
+		{ "times", 1 },		/* the last: this arms it */
+	};
 	char path[128];
+	size_t i;
 
 	if (access(fail, F_OK))
 		syscall(__NR_mount, "debugfs", "/sys/kernel/debug", "debugfs",
 			0, NULL);
-	if (access(fail, F_OK))
-		return false;
 	snprintf(path, sizeof(path), "/proc/%d/make-it-fail", pid);
-	if (!write_int_file(path, 1))
+	if (access(fail, F_OK) || !write_int_file(path, 1))
 		return false;
-	snprintf(path, sizeof(path), "%s/task-filter", fail);
-	if (!write_int_file(path, 1))
-		return false;
-	snprintf(path, sizeof(path), "%s/verbose", fail);
-	if (!write_int_file(path, 0))
-		return false;
-	snprintf(path, sizeof(path), "%s/interval", fail);
-	if (!write_int_file(path, 1))
-		return false;
-	snprintf(path, sizeof(path), "%s/probability", fail);
-	if (!write_int_file(path, 100))
-		return false;
-	snprintf(path, sizeof(path), "%s/times", fail);
-	return write_int_file(path, 1);
+	for (i = 0; i < ARRAY_SIZE(attrs); i++) {
+		snprintf(path, sizeof(path), "%s/%s", fail, attrs[i].name);
+		if (!write_int_file(path, attrs[i].val))
+			return false;
+	}
+	return true;
 }
 
 /*
@@ -3956,6 +3957,23 @@ static void echo_to_next_read_entry(struct __test_metadata *_metadata,
 }
 
 /*
+ * echo_to_next_read_entry(), then resume self->pid with PTRACE_SINGLESTEP
+ * into that read(): false if the architecture cannot step.
+ */
+static bool step_into_next_read(struct __test_metadata *_metadata,
+				struct _test_data_nostop *self)
+{
+	long ret;
+
+	echo_to_next_read_entry(_metadata, self);
+	ret = ptrace_err(PTRACE_SINGLESTEP, self->pid, 0, 0);
+	if (ret == -EIO)
+		SKIP(return false, "no PTRACE_SINGLESTEP here");
+	ASSERT_EQ(0, ret);
+	return true;
+}
+
+/*
  * A tracee single-stepped into a blocking call runs with the step flag:
  * it cannot be detached running (EBUSY, still traced); it stops after the
  * call and can be detached then.
@@ -3963,13 +3981,9 @@ static void echo_to_next_read_entry(struct __test_metadata *_metadata,
 TEST_F(nostop, detach_nostop_stepping_ebusy)
 {
 	int status;
-	long ret;
 
-	echo_to_next_read_entry(_metadata, self);
-	ret = ptrace_err(PTRACE_SINGLESTEP, self->pid, 0, 0);
-	if (ret == -EIO)
-		SKIP(return, "no PTRACE_SINGLESTEP here");
-	ASSERT_EQ(0, ret);
+	if (!step_into_next_read(_metadata, self))
+		return;
 	wait_blocked(_metadata, self->pid, read_nrs, 1, "read, stepping");
 
 	EXPECT_EQ(-EBUSY, detach_nostop(self->pid, 0));
@@ -3992,13 +4006,9 @@ TEST_F(nostop, detach_nostop_stepping_ebusy)
 TEST_F(nostop, detach_nostop_unwaited_step_sigtrap)
 {
 	siginfo_t si = { 0 };
-	long ret;
 
-	echo_to_next_read_entry(_metadata, self);
-	ret = ptrace_err(PTRACE_SINGLESTEP, self->pid, 0, 0);
-	if (ret == -EIO)
-		SKIP(return, "no PTRACE_SINGLESTEP here");
-	ASSERT_EQ(0, ret);
+	if (!step_into_next_read(_metadata, self))
+		return;
 	send_go(_metadata, self->go[1]);
 	/* see the stop, but leave it unwaited for */
 	ASSERT_EQ(0, waitid(P_PID, self->pid, &si,
