@@ -5,8 +5,8 @@
  * wake-up of the tracee.
  *
  * What is checked, besides the error codes:
- *  - a tracee asleep in a system call stays asleep, and the call returns
- *    exactly what it returns untraced (no EINTR, no early timeout);
+ *  - a tracee asleep in a system call stays asleep (nostop_blocked checks,
+ *    call by call, that it returns what it returns untraced);
  *  - PTRACE_NOSTOP_THREAD_GROUP attaches every live thread, all or nothing;
  *    with the option PTRACE_O_TRACETHREADS new threads are traced from
  *    birth, even during a clone storm, never with a stop the tracer is not
@@ -24,71 +24,7 @@
  * test sleeps, only the timeouts of the calls under test run down.
  */
 
-#include "../kselftest_harness.h"
-
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <grp.h>
-#include <limits.h>
-#include <poll.h>
-#include <pthread.h>
-#include <sched.h>
-#include <signal.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/epoll.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/sem.h>
-#include <sys/socket.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <sys/uio.h>
-#ifdef __x86_64__
-#include <sys/user.h>
-#endif
-#ifdef __aarch64__
-#include <elf.h>
-#endif
-#include <time.h>
-#include <unistd.h>
-
-#include <linux/futex.h>
-#include <linux/io_uring.h>
-/* Not <sys/ptrace.h>: glibc's copy of the constants clashes with the uapi. */
-#include <linux/ptrace.h>
-
-/* The uapi of the series; an unpatched header lacks it. */
-#ifndef PTRACE_ATTACH_NOSTOP
-#define PTRACE_ATTACH_NOSTOP		0x4213
-#endif
-#ifndef PTRACE_NOSTOP_THREAD_GROUP
-#define PTRACE_NOSTOP_THREAD_GROUP	0x00000001
-#endif
-#ifndef PTRACE_NOSTOP_SYSCALL
-#define PTRACE_NOSTOP_SYSCALL		0x00000002
-#endif
-#ifndef PTRACE_O_TRACETHREADS
-#define PTRACE_O_TRACETHREADS		0x00400000
-#endif
-#ifndef PTRACE_REPORT
-#define PTRACE_REPORT			0x4214
-#endif
-#ifndef PTRACE_DETACH_NOSTOP
-#define PTRACE_DETACH_NOSTOP		0x4215
-#endif
-#ifndef PTRACE_EVENTMSG_REPORT
-#define PTRACE_EVENTMSG_REPORT		3
-#endif
-
-#ifndef PR_SET_PTRACER_ANY
-#define PR_SET_PTRACER_ANY ((unsigned long)-1)
-#endif
+#include "nostop_helpers.h"
 
 /* include/linux/sched.h; shown in the flags field of /proc/PID/stat */
 #define PF_USER_WORKER		0x00004000
@@ -103,42 +39,12 @@
  */
 #define BAD_OPTION		0x40000000UL
 
-/* What waitpid() reports in status >> 8 for the various ptrace stops. */
-#define EVENT_TRAP(event)	(((event) << 8) | SIGTRAP)
-#define EVENT_STOP_OF(sig)	((PTRACE_EVENT_STOP << 8) | (sig))
-#define SYSCALL_STOP		(SIGTRAP | 0x80)	/* PTRACE_O_TRACESYSGOOD */
-
 /* Re-executing ourselves with this argument runs exec_helper(). */
 #define EXEC_HELPER_ARG		"--nostop-exec-helper"
-
-/* Tracee exit codes for "something went wrong before the interesting part". */
-#define TRACEE_PIPE_FAILED	90
-#define TRACEE_SETUP_FAILED	91
-#define TRACEE_EXEC_FAILED	92
-#define TRACEE_BODY_RETURNED	93
 
 /* A helper that could not become "nobody" reports this instead. */
 #define PRIV_DROP_FAILED	(-100000)
 #define NOBODY_ID		65534
-
-#define NSEC_PER_MSEC		1000000LL
-#define NSEC_PER_SEC		1000000000LL
-
-/* How long the tracer waits for a tracee to reach a state or to report. */
-#define BLOCK_TIMEOUT_SEC	10
-#define REPORT_TIMEOUT_MS	10000
-
-/*
- * Timeout of the calls a tracee is attached in.  The tracer has this long
- * to see it asleep and attach; a slower machine makes the test skip.
- */
-#define CALL_TIMEOUT_MS		400
-/*
- * Jiffies-based timeouts (SO_RCVTIMEO) may end up to one tick before the
- * CLOCK_MONOTONIC deadline; an early return caused by the attach would be
- * far shorter than the timeout minus this.
- */
-#define CALL_SLACK_MS		20
 
 /* Stack of the tracees' threads: hundreds of them must fit anywhere. */
 #define THREAD_STACK_SIZE	(64 * 1024)
@@ -177,104 +83,19 @@
 
 #define YAMA_SCOPE		"/proc/sys/kernel/yama/ptrace_scope"
 
-/* The tracee's end of the fixture pipes. */
-struct chan {
-	int go;		/* read: the tracer says "go on" */
-	int report;	/* write: readiness, tids, results */
-};
-
-typedef void (*body_fn)(const struct chan *c);
-
 /* Filled in by the tracer before fork() for bodies that need them. */
 static pid_t helper_target;
 static unsigned long helper_options;
 static pid_t yama_ptracer;
 static int threads_wanted;
 static int threads_leader_exits;
-static int blocker;
-static int blocker_semid;
 static int hammer_fd = -1;
 static unsigned long *hammer_execs;
 static int exec_child_go[2], exec_child_report[2];
 
-static long sys_ptrace(long request, pid_t pid, unsigned long addr,
-		       unsigned long data)
-{
-	return syscall(__NR_ptrace, request, pid, addr, data);
-}
-
-/* ptrace() returning -errno on failure, so one ASSERT_EQ() checks both. */
-static long ptrace_err(long request, pid_t pid, unsigned long addr,
-		       unsigned long data)
-{
-	long ret = sys_ptrace(request, pid, addr, data);
-
-	return ret == -1 ? -errno : ret;
-}
-
-static long nostop(pid_t pid, unsigned long flags, unsigned long options)
-{
-	return ptrace_err(PTRACE_ATTACH_NOSTOP, pid, flags, options);
-}
-
 static pid_t sys_gettid(void)
 {
 	return syscall(__NR_gettid);
-}
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
-}
-
-/* waitpid() for threads and traced non-children too, immune to EINTR. */
-static pid_t wait_for(pid_t pid, int *status, int options)
-{
-	pid_t ret;
-
-	do
-		ret = waitpid(pid, status, options | __WALL);
-	while (ret < 0 && errno == EINTR);
-	return ret;
-}
-
-/*
- * SIGKILL @pid only while it is still ours to wait for: a pid the test
- * already reaped may have been recycled for someone else.
- */
-static void kill_if_ours(pid_t pid)
-{
-	siginfo_t si;
-
-	if (pid > 0 && !waitid(P_PID, pid, &si,
-			       WEXITED | WNOHANG | WNOWAIT | __WALL))
-		kill(pid, SIGKILL);
-}
-
-/*
- * Kill what a test left behind and reap it.  A traced thread that dies is
- * a zombie until its tracer reaps it, so wait for everything, threads
- * included, until nothing is left.
- */
-static void kill_and_reap(pid_t a, pid_t b)
-{
-	kill_if_ours(a);
-	kill_if_ours(b);
-	while (wait_for(-1, NULL, 0) > 0)
-		;
-}
-
-static void close_pair(int fds[2])
-{
-	if (fds[0] >= 0)
-		close(fds[0]);
-	if (fds[1] >= 0)
-		close(fds[1]);
-	fds[0] = -1;
-	fds[1] = -1;
 }
 
 static int small_stack(pthread_attr_t *attr)
@@ -289,139 +110,9 @@ static int small_stack(pthread_attr_t *attr)
 	return pthread_attr_setstacksize(attr, size);
 }
 
-/*
- * Is PTRACE_ATTACH_NOSTOP there?  An unpatched kernel runs
- * ptrace_check_attach() before looking at an unknown request: -ESRCH for a
- * task we do not trace, -EIO for a stopped tracee.
- */
-static bool nostop_supported(void)
-{
-	int fds[2];
-	pid_t pid;
-	long ret;
-	char c;
-
-	if (pipe2(fds, O_CLOEXEC))
-		return true;	/* let the test itself fail on this */
-	pid = fork();
-	if (pid == 0) {
-		close(fds[1]);
-		while (read(fds[0], &c, 1) < 0 && errno == EINTR)
-			;
-		_exit(0);
-	}
-	close(fds[0]);
-	if (pid < 0) {
-		close(fds[1]);
-		return true;
-	}
-	ret = nostop(pid, 0, 0);
-	kill(pid, SIGKILL);
-	close(fds[1]);
-	wait_for(pid, NULL, 0);
-	return ret != -ESRCH && ret != -EIO;
-}
-
 /* ------------------------------------------------------------------ */
 /* /proc                                                              */
 /* ------------------------------------------------------------------ */
-
-static ssize_t read_proc(const char *path, char *buf, size_t size)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n >= 0)
-		buf[n] = '\0';
-	return n;
-}
-
-/* Parse the state letter and the flags of /proc/@tid/stat. */
-static bool proc_stat(pid_t tid, char *state, unsigned long *flags)
-{
-	char path[64], buf[1024], *p;
-	int i;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
-	if (read_proc(path, buf, sizeof(buf)) <= 0)
-		return false;
-	/* comm may contain anything, including ")": skip to the last one */
-	p = strrchr(buf, ')');
-	if (!p || p[1] != ' ' || !p[2])
-		return false;
-	*state = p[2];
-	p += 3;
-	/* ppid, pgrp, session, tty_nr and tpgid come before the flags */
-	for (i = 0; i < 5; i++)
-		strtol(p, &p, 10);
-	*flags = strtoul(p, NULL, 10);
-	return true;
-}
-
-static char proc_state(pid_t tid)
-{
-	unsigned long flags;
-	char state;
-
-	return proc_stat(tid, &state, &flags) ? state : 0;
-}
-
-/* The syscall @tid sleeps in, or -1 if it is running or unknown. */
-static long proc_syscall_nr(pid_t tid)
-{
-	char path[64], buf[256], *end;
-	long nr;
-
-	snprintf(path, sizeof(path), "/proc/%d/syscall", tid);
-	if (read_proc(path, buf, sizeof(buf)) <= 0)
-		return -1;
-	/* "running" when it is not asleep, else "nr args... sp pc" */
-	nr = strtol(buf, &end, 10);
-	return end == buf ? -1 : nr;
-}
-
-static bool have_proc_syscall(void)
-{
-	return access("/proc/self/syscall", R_OK) == 0;
-}
-
-static bool blocked_in(pid_t tid, const long *nrs, size_t count)
-{
-	long nr;
-	size_t i;
-
-	if (proc_state(tid) != 'S')
-		return false;
-	nr = proc_syscall_nr(tid);
-	for (i = 0; i < count; i++)
-		if (nr == nrs[i])
-			return true;
-	return false;
-}
-
-/*
- * Wait until @tid sleeps in one of the syscalls @nrs.  Attaching earlier
- * would test a tracee that has not entered the syscall yet.
- */
-static void wait_blocked(struct __test_metadata *_metadata, pid_t tid,
-			 const long *nrs, size_t count, const char *what)
-{
-	long long deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
-
-	while (!blocked_in(tid, nrs, count)) {
-		ASSERT_GT(deadline, now_ns()) {
-			TH_LOG("%d never slept in %s (state %c, syscall %ld)",
-			       tid, what, proc_state(tid),
-			       proc_syscall_nr(tid));
-		}
-		sched_yield();
-	}
-}
 
 /* Wait until /proc/@tid/stat shows @state. */
 static void wait_state(struct __test_metadata *_metadata, pid_t tid,
@@ -436,45 +127,6 @@ static void wait_state(struct __test_metadata *_metadata, pid_t tid,
 		}
 		sched_yield();
 	}
-}
-
-struct task_info {
-	char state;
-	pid_t tracer;
-	long sleeps;	/* voluntary_ctxt_switches */
-};
-
-/* Some of /proc/@pid/task/@tid/status; false once the thread is gone. */
-static bool task_info(pid_t pid, pid_t tid, struct task_info *ti)
-{
-	char path[80], buf[4096], *p;
-
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/status", pid, tid);
-	if (read_proc(path, buf, sizeof(buf)) <= 0)
-		return false;
-	p = strstr(buf, "\nState:");
-	if (!p)
-		return false;
-	p += strlen("\nState:");
-	while (*p == ' ' || *p == '\t')
-		p++;
-	ti->state = *p;
-	p = strstr(buf, "\nTracerPid:");
-	if (!p)
-		return false;
-	ti->tracer = strtol(p + strlen("\nTracerPid:"), NULL, 10);
-	p = strstr(buf, "\nvoluntary_ctxt_switches:");
-	ti->sleeps = p ? strtol(p + strlen("\nvoluntary_ctxt_switches:"),
-				NULL, 10) : -1;
-	return true;
-}
-
-/* TracerPid of thread @tid of @pid, -1 if it is gone. */
-static pid_t tracer_of(pid_t pid, pid_t tid)
-{
-	struct task_info ti;
-
-	return task_info(pid, tid, &ti) ? ti.tracer : -1;
 }
 
 /* The tids in /proc/@pid/task, at most @max of them; -1 on error. */
@@ -568,12 +220,6 @@ static bool write_int_file(const char *path, int val)
 /* ------------------------------------------------------------------ */
 /* Tracee side: never ASSERT here, it would only end this process.    */
 /* ------------------------------------------------------------------ */
-
-static void say_buf(const struct chan *c, const void *buf, size_t len)
-{
-	if (write(c->report, buf, len) != (ssize_t)len)
-		_exit(TRACEE_PIPE_FAILED);
-}
 
 static void say(const struct chan *c, char msg)
 {
@@ -784,125 +430,6 @@ static void body_exec_on_go(const struct chan *c)
 	say(c, 'r');
 	hear(c);
 	exec_helper_image(&a);
-}
-
-/* --- One blocking call, its result reported to the tracer --- */
-
-enum blocker_kind {
-	BLOCK_EPOLL_TIMEOUT,
-	BLOCK_EPOLL_PIPE,
-	BLOCK_SEMTIMEDOP,
-	BLOCK_SIGTIMEDWAIT,
-	BLOCK_RECV_TIMEO,
-	BLOCK_FUTEX,
-	BLOCK_NANOSLEEP,
-	BLOCK_PIPE_READ,
-	BLOCK_POLL,
-};
-
-struct block_result {
-	long ret;
-	int err;
-	int data_ok;		/* what the call saw is what the tracer sent */
-	long long elapsed_ns;
-	long sleeps;		/* voluntary context switches in the call */
-};
-
-/* Times this thread went to sleep: a woken sleeper adds one more. */
-static long voluntary_switches(void)
-{
-	struct rusage ru;
-
-	return getrusage(RUSAGE_THREAD, &ru) ? -1 : ru.ru_nvcsw;
-}
-
-/* Only ever compared with 0 by FUTEX_WAIT: nobody writes it. */
-static int futex_word;
-
-/*
- * Set up what body_blocker()'s call needs, then report the time the call
- * starts, make the call once, and report its result.
- */
-static void body_blocker(const struct chan *c)
-{
-	struct timespec ts = {
-		.tv_sec = CALL_TIMEOUT_MS / 1000,
-		.tv_nsec = (CALL_TIMEOUT_MS % 1000) * NSEC_PER_MSEC,
-	};
-	struct timeval tv = {
-		.tv_sec = CALL_TIMEOUT_MS / 1000,
-		.tv_usec = (CALL_TIMEOUT_MS % 1000) * 1000,
-	};
-	struct epoll_event ev = { .events = EPOLLIN };
-	struct pollfd pfd = { .fd = c->go, .events = POLLIN };
-	struct sembuf sop = { .sem_num = 0, .sem_op = -1 };
-	struct block_result res = { .data_ok = 1 };
-	int ep = -1, sv[2] = { -1, -1 };
-	long long start;
-	char byte = 0;
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
-	if (sigprocmask(SIG_BLOCK, &set, NULL))
-		_exit(TRACEE_SETUP_FAILED);
-	if (blocker == BLOCK_EPOLL_TIMEOUT || blocker == BLOCK_EPOLL_PIPE) {
-		ep = epoll_create1(0);
-		if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, c->go, &ev))
-			_exit(TRACEE_SETUP_FAILED);
-	}
-	if (blocker == BLOCK_RECV_TIMEO) {
-		/* sv[1] stays open: no EOF, only the timeout ends recv() */
-		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) ||
-		    setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
-			_exit(TRACEE_SETUP_FAILED);
-	}
-
-	start = now_ns();
-	say_buf(c, &start, sizeof(start));
-	res.sleeps = voluntary_switches();
-	switch (blocker) {
-	case BLOCK_EPOLL_TIMEOUT:
-		res.ret = epoll_wait(ep, &ev, 1, CALL_TIMEOUT_MS);
-		break;
-	case BLOCK_EPOLL_PIPE:
-		res.ret = epoll_wait(ep, &ev, 1, -1);
-		break;
-	case BLOCK_SEMTIMEDOP:
-		res.ret = semtimedop(blocker_semid, &sop, 1, &ts);
-		break;
-	case BLOCK_SIGTIMEDWAIT:
-		res.ret = sigtimedwait(&set, NULL, &ts);
-		break;
-	case BLOCK_RECV_TIMEO:
-		res.ret = recv(sv[0], &byte, 1, 0);
-		break;
-	case BLOCK_FUTEX:
-		res.ret = syscall(__NR_futex, &futex_word, FUTEX_WAIT_PRIVATE,
-				  0, &ts, NULL, 0);
-		break;
-	case BLOCK_NANOSLEEP:
-		res.ret = nanosleep(&ts, NULL);
-		break;
-	case BLOCK_PIPE_READ:
-		res.ret = read(c->go, &byte, 1);
-		break;
-	case BLOCK_POLL:
-		res.ret = poll(&pfd, 1, CALL_TIMEOUT_MS);
-		break;
-	default:
-		_exit(TRACEE_SETUP_FAILED);
-	}
-	res.err = res.ret < 0 ? errno : 0;
-	res.sleeps = voluntary_switches() - res.sleeps;
-	res.elapsed_ns = now_ns() - start;
-
-	if (blocker == BLOCK_EPOLL_PIPE)
-		res.data_ok = res.ret == 1 && ev.events == EPOLLIN;
-	if (blocker == BLOCK_PIPE_READ)
-		res.data_ok = res.ret == 1 && byte == 'g';
-	say_buf(c, &res, sizeof(res));
-	_exit(0);
 }
 
 /* --- Multi-threaded tracees --- */
@@ -1334,22 +861,6 @@ static int exec_helper(const char *go_arg, const char *report_arg)
 	return 0;
 }
 
-static pid_t spawn(body_fn body, const int go[2], const int report[2])
-{
-	struct chan c = { .go = go[0], .report = report[1] };
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		/* No orphans if the test process dies on an ASSERT. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		/* Let a sibling helper trace us if Yama is in mode 1. */
-		prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0);
-		body(&c);
-		_exit(TRACEE_BODY_RETURNED);
-	}
-	return pid;
-}
-
 /*
  * Whether the task of @wchan_path (/proc/.../wchan) is seen asleep in
  * ptrace() within BLOCK_TIMEOUT_SEC.
@@ -1400,39 +911,6 @@ static void body_exec_parent(const struct chan *c)
 /* Tracer side                                                        */
 /* ------------------------------------------------------------------ */
 
-/* Wait for a ptrace stop of @pid whose status >> 8 is exactly @expected. */
-static void wait_stop(struct __test_metadata *_metadata, pid_t pid,
-		      int expected, const char *what)
-{
-	int status;
-
-	ASSERT_EQ(pid, wait_for(pid, &status, 0)) {
-		TH_LOG("%s: waitpid: %m", what);
-	}
-	ASSERT_TRUE(WIFSTOPPED(status)) {
-		TH_LOG("%s: status %#x is not a stop", what, status);
-	}
-	ASSERT_EQ(expected, status >> 8) {
-		TH_LOG("%s: status %#x", what, status);
-	}
-}
-
-static void wait_exit(struct __test_metadata *_metadata, pid_t pid,
-		      int code, const char *what)
-{
-	int status;
-
-	ASSERT_EQ(pid, wait_for(pid, &status, 0)) {
-		TH_LOG("%s: waitpid: %m", what);
-	}
-	ASSERT_TRUE(WIFEXITED(status)) {
-		TH_LOG("%s: status %#x is not an exit", what, status);
-	}
-	ASSERT_EQ(code, WEXITSTATUS(status)) {
-		TH_LOG("%s: status %#x", what, status);
-	}
-}
-
 static void wait_killed(struct __test_metadata *_metadata, pid_t pid,
 			int sig, const char *what)
 {
@@ -1449,48 +927,12 @@ static void wait_killed(struct __test_metadata *_metadata, pid_t pid,
 	}
 }
 
-/* Nothing to report: no stop, no exit of @pid (-1: of any child). */
-static void expect_no_report(struct __test_metadata *_metadata, pid_t pid,
-			     const char *what)
-{
-	int status = 0;
-
-	EXPECT_EQ(0, wait_for(pid, &status, WNOHANG)) {
-		TH_LOG("%s: unexpected report, status %#x", what, status);
-	}
-}
-
-/* Read a report; a tracee that died early must not hang the test. */
-static void read_report(struct __test_metadata *_metadata, int fd,
-			void *buf, size_t len, const char *what)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	ssize_t n;
-
-	ASSERT_EQ(1, poll(&pfd, 1, REPORT_TIMEOUT_MS)) {
-		TH_LOG("%s: no report from the tracee", what);
-	}
-	do
-		n = read(fd, buf, len);
-	while (n < 0 && errno == EINTR);
-	ASSERT_EQ((ssize_t)len, n) {
-		TH_LOG("%s: read from tracee: %m", what);
-	}
-}
-
 static void wait_ready(struct __test_metadata *_metadata, int fd)
 {
 	char msg = 0;
 
 	read_report(_metadata, fd, &msg, 1, "readiness");
 	ASSERT_EQ('r', msg);
-}
-
-static void send_go(struct __test_metadata *_metadata, int fd)
-{
-	ASSERT_EQ(1, write(fd, "g", 1)) {
-		TH_LOG("write go: %m");
-	}
 }
 
 static void send_int(struct __test_metadata *_metadata, int fd, int val)
@@ -1510,386 +952,6 @@ static unsigned long event_msg(struct __test_metadata *_metadata, pid_t pid)
 		TH_LOG("PTRACE_GETEVENTMSG: %m");
 	}
 	return msg;
-}
-
-/* After a NOSTOP attach: nothing to wait for, and we are the tracer. */
-static void expect_attached_running(struct __test_metadata *_metadata,
-				    pid_t pid)
-{
-	expect_no_report(_metadata, pid, "after PTRACE_ATTACH_NOSTOP");
-	EXPECT_EQ(getpid(), tracer_of(pid, pid));
-}
-
-/* ------------------------------------------------------------------ */
-/* A tracee asleep in a system call                                   */
-/* ------------------------------------------------------------------ */
-
-/* glibc calls the p-variants where the plain syscall does not exist. */
-static const long epoll_wait_nrs[] = {
-#ifdef __NR_epoll_wait
-	__NR_epoll_wait,
-#endif
-	__NR_epoll_pwait,
-#ifdef __NR_epoll_pwait2
-	__NR_epoll_pwait2,
-#endif
-};
-
-static const long semtimedop_nrs[] = {
-	__NR_semtimedop,
-#ifdef __NR_semtimedop_time64
-	__NR_semtimedop_time64,
-#endif
-#ifdef __NR_ipc
-	__NR_ipc,
-#endif
-};
-
-static const long sigtimedwait_nrs[] = {
-	__NR_rt_sigtimedwait,
-#ifdef __NR_rt_sigtimedwait_time64
-	__NR_rt_sigtimedwait_time64,
-#endif
-};
-
-static const long recv_nrs[] = {
-	__NR_recvfrom,
-#ifdef __NR_recv
-	__NR_recv,
-#endif
-#ifdef __NR_socketcall
-	__NR_socketcall,
-#endif
-};
-
-static const long futex_nrs[] = {
-	__NR_futex,
-#ifdef __NR_futex_time64
-	__NR_futex_time64,
-#endif
-};
-
-/* glibc's nanosleep() is clock_nanosleep() nowadays. */
-static const long nanosleep_nrs[] = {
-#ifdef __NR_nanosleep
-	__NR_nanosleep,
-#endif
-	__NR_clock_nanosleep,
-#ifdef __NR_clock_nanosleep_time64
-	__NR_clock_nanosleep_time64,
-#endif
-};
-
-static const long read_nrs[] = { __NR_read };
-
-static const long poll_nrs[] = {
-#ifdef __NR_poll
-	__NR_poll,
-#endif
-	__NR_ppoll,
-#ifdef __NR_ppoll_time64
-	__NR_ppoll_time64,
-#endif
-};
-
-FIXTURE(blocked) {
-	pid_t pid;	/* the tracee; teardown kills and reaps it */
-	int go[2];	/* tracer -> tracee: data for the blocking call */
-	int report[2];	/* tracee -> tracer: start time, result */
-	int semid;	/* for semtimedop(); removed by teardown */
-};
-
-FIXTURE_VARIANT(blocked) {
-	int kind;		/* enum blocker_kind */
-	const char *call;
-	const long *nrs;	/* syscalls /proc/PID/syscall may show */
-	size_t nr_count;
-	int timed;		/* ends by timeout, not by the tracer's data */
-	long ret;		/* what the call returns untraced */
-	int err;		/* and its errno, when ret is -1 */
-};
-
-FIXTURE_VARIANT_ADD(blocked, epoll_wait_timeout) {
-	.kind = BLOCK_EPOLL_TIMEOUT,
-	.call = "epoll_wait",
-	.nrs = epoll_wait_nrs,
-	.nr_count = sizeof(epoll_wait_nrs) / sizeof(long),
-	.timed = 1,
-	.ret = 0,
-};
-
-FIXTURE_VARIANT_ADD(blocked, epoll_wait_pipe) {
-	.kind = BLOCK_EPOLL_PIPE,
-	.call = "epoll_wait",
-	.nrs = epoll_wait_nrs,
-	.nr_count = sizeof(epoll_wait_nrs) / sizeof(long),
-	.timed = 0,
-	.ret = 1,
-};
-
-FIXTURE_VARIANT_ADD(blocked, semtimedop_timeout) {
-	.kind = BLOCK_SEMTIMEDOP,
-	.call = "semtimedop",
-	.nrs = semtimedop_nrs,
-	.nr_count = sizeof(semtimedop_nrs) / sizeof(long),
-	.timed = 1,
-	.ret = -1,
-	.err = EAGAIN,
-};
-
-FIXTURE_VARIANT_ADD(blocked, sigtimedwait_timeout) {
-	.kind = BLOCK_SIGTIMEDWAIT,
-	.call = "sigtimedwait",
-	.nrs = sigtimedwait_nrs,
-	.nr_count = sizeof(sigtimedwait_nrs) / sizeof(long),
-	.timed = 1,
-	.ret = -1,
-	.err = EAGAIN,
-};
-
-FIXTURE_VARIANT_ADD(blocked, recv_rcvtimeo) {
-	.kind = BLOCK_RECV_TIMEO,
-	.call = "recv",
-	.nrs = recv_nrs,
-	.nr_count = sizeof(recv_nrs) / sizeof(long),
-	.timed = 1,
-	.ret = -1,
-	.err = EAGAIN,
-};
-
-FIXTURE_VARIANT_ADD(blocked, futex_wait_timeout) {
-	.kind = BLOCK_FUTEX,
-	.call = "futex",
-	.nrs = futex_nrs,
-	.nr_count = sizeof(futex_nrs) / sizeof(long),
-	.timed = 1,
-	.ret = -1,
-	.err = ETIMEDOUT,
-};
-
-FIXTURE_VARIANT_ADD(blocked, nanosleep) {
-	.kind = BLOCK_NANOSLEEP,
-	.call = "nanosleep",
-	.nrs = nanosleep_nrs,
-	.nr_count = sizeof(nanosleep_nrs) / sizeof(long),
-	.timed = 1,
-	.ret = 0,
-};
-
-FIXTURE_VARIANT_ADD(blocked, pipe_read) {
-	.kind = BLOCK_PIPE_READ,
-	.call = "read",
-	.nrs = read_nrs,
-	.nr_count = sizeof(read_nrs) / sizeof(long),
-	.timed = 0,
-	.ret = 1,
-};
-
-FIXTURE_VARIANT_ADD(blocked, poll_timeout) {
-	.kind = BLOCK_POLL,
-	.call = "poll",
-	.nrs = poll_nrs,
-	.nr_count = sizeof(poll_nrs) / sizeof(long),
-	.timed = 1,
-	.ret = 0,
-};
-
-FIXTURE_SETUP(blocked)
-{
-	self->pid = 0;
-	self->semid = -1;
-	self->go[0] = -1;
-	self->go[1] = -1;
-	self->report[0] = -1;
-	self->report[1] = -1;
-	if (!nostop_supported())
-		SKIP(return, "PTRACE_ATTACH_NOSTOP not supported");
-	ASSERT_EQ(0, pipe2(self->go, O_CLOEXEC));
-	ASSERT_EQ(0, pipe2(self->report, O_CLOEXEC));
-}
-
-FIXTURE_TEARDOWN(blocked)
-{
-	kill_and_reap(self->pid, 0);
-	close_pair(self->go);
-	close_pair(self->report);
-	if (self->semid >= 0)
-		semctl(self->semid, 0, IPC_RMID);
-}
-
-/* Start body_blocker() and wait for it to sleep in the call; false: skip */
-static bool start_blocker(struct __test_metadata *_metadata,
-			  struct _test_data_blocked *self,
-			  const struct _fixture_variant_blocked *variant,
-			  long long *start)
-{
-	if (!have_proc_syscall())
-		SKIP(return false, "no /proc/PID/syscall");
-	if (variant->kind == BLOCK_SEMTIMEDOP) {
-		self->semid = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
-		if (self->semid < 0)
-			SKIP(return false, "no SysV semaphores: %m");
-	}
-	blocker = variant->kind;
-	blocker_semid = self->semid;
-	self->pid = spawn(body_blocker, self->go, self->report);
-	ASSERT_LT(0, self->pid);
-	read_report(_metadata, self->report[0], start, sizeof(*start),
-		    "start time");
-	wait_blocked(_metadata, self->pid, variant->nrs, variant->nr_count,
-		     variant->call);
-	return true;
-}
-
-/*
- * The result of body_blocker()'s call is what it is untraced; a timed one
- * ran to its timeout.
- */
-static void expect_natural_result(struct __test_metadata *_metadata,
-				  const struct _fixture_variant_blocked *variant,
-				  const struct block_result *res)
-{
-	EXPECT_EQ(variant->ret, res->ret);
-	EXPECT_EQ(variant->ret < 0 ? variant->err : 0, res->err) {
-		TH_LOG("%s: errno %d (%s)", variant->call, res->err,
-		       strerror(res->err));
-	}
-	EXPECT_TRUE(res->data_ok);
-	if (variant->timed) {
-		EXPECT_LE((CALL_TIMEOUT_MS - CALL_SLACK_MS) * NSEC_PER_MSEC,
-			  res->elapsed_ns) {
-			TH_LOG("%s returned after %lld ms of %d", variant->call,
-			       res->elapsed_ns / NSEC_PER_MSEC,
-			       CALL_TIMEOUT_MS);
-		}
-	}
-}
-
-/* Only an attach before a timed call ran out tests anything. */
-static bool attached_in_time(const struct _fixture_variant_blocked *variant,
-			     long long start)
-{
-	return !variant->timed ||
-	       now_ns() - start < (CALL_TIMEOUT_MS - CALL_SLACK_MS) * NSEC_PER_MSEC;
-}
-
-/*
- * Attach while the tracee sleeps in the call: no stop, and the call ends
- * as it would untraced, by its timeout or by the data the tracer sends
- * only after the attach.
- */
-TEST_F(blocked, call_undisturbed)
-{
-	struct block_result res;
-	long long start;
-
-	if (!start_blocker(_metadata, self, variant, &start))
-		return;
-	ASSERT_EQ(1, nostop(self->pid, 0, 0));
-	if (!attached_in_time(variant, start))
-		SKIP(return, "too slow: attached after the call's timeout");
-	expect_attached_running(_metadata, self->pid);
-	if (!variant->timed)
-		send_go(_metadata, self->go[1]);
-
-	read_report(_metadata, self->report[0], &res, sizeof(res), "result");
-	expect_natural_result(_metadata, variant, &res);
-	/*
-	 * One sleep, ended by the timeout or the data.  A wake-up by the
-	 * attach makes two, even where the call restarts transparently
-	 * (futex, nanosleep, poll, pipe read).
-	 */
-	EXPECT_EQ(1, res.sleeps);
-	/* never a stop, only the exit */
-	wait_exit(_metadata, self->pid, 0, "tracee");
-}
-
-/* PTRACE_GET_SYSCALL_INFO at a syscall stop of @tid */
-static void syscall_info(struct __test_metadata *_metadata, pid_t tid,
-			 struct ptrace_syscall_info *info)
-{
-	memset(info, 0, sizeof(*info));
-	ASSERT_LT(0, ptrace_err(PTRACE_GET_SYSCALL_INFO, tid, sizeof(*info),
-				(unsigned long)info)) {
-		TH_LOG("PTRACE_GET_SYSCALL_INFO of %d: %m", tid);
-	}
-}
-
-/* Wait for a syscall stop of @tid; return its PTRACE_SYSCALL_INFO_* op. */
-static int wait_syscall_stop(struct __test_metadata *_metadata, pid_t tid,
-			     struct ptrace_syscall_info *info, const char *what)
-{
-	wait_stop(_metadata, tid, SYSCALL_STOP, what);
-	syscall_info(_metadata, tid, info);
-	return info->op;
-}
-
-/*
- * PTRACE_NOSTOP_SYSCALL, the strace -p case: the call in progress runs to
- * its natural end undisturbed, which is the first stop, a syscall-exit
- * stop with the call's result; the next call stops at its entry.
- */
-TEST_F(blocked, syscall_exit_stop_first)
-{
-	struct ptrace_syscall_info info;
-	struct block_result res;
-	long long start;
-
-	if (!start_blocker(_metadata, self, variant, &start))
-		return;
-	ASSERT_EQ(1, nostop(self->pid, PTRACE_NOSTOP_SYSCALL,
-			    PTRACE_O_TRACESYSGOOD));
-	if (!attached_in_time(variant, start))
-		SKIP(return, "too slow: attached after the call's timeout");
-	expect_attached_running(_metadata, self->pid);
-	if (!variant->timed)
-		send_go(_metadata, self->go[1]);
-
-	ASSERT_EQ(PTRACE_SYSCALL_INFO_EXIT,
-		  wait_syscall_stop(_metadata, self->pid, &info, "call's end"));
-	EXPECT_EQ(variant->ret < 0 ? -variant->err : variant->ret,
-		  info.exit.rval);
-	ASSERT_EQ(0, ptrace_err(PTRACE_SYSCALL, self->pid, 0, 0));
-	EXPECT_EQ(PTRACE_SYSCALL_INFO_ENTRY,
-		  wait_syscall_stop(_metadata, self->pid, &info, "next call"));
-	ASSERT_EQ(0, ptrace_err(PTRACE_DETACH, self->pid, 0, 0));
-
-	read_report(_metadata, self->report[0], &res, sizeof(res), "result");
-	expect_natural_result(_metadata, variant, &res);
-	wait_exit(_metadata, self->pid, 0, "tracee");
-}
-
-/*
- * PTRACE_DETACH_NOSTOP of a tracee asleep in the call, with syscall stops
- * armed and a PTRACE_REPORT pending: no wake-up, no stop, and nothing is
- * left behind for the next tracer, which attaches before the call ends
- * and must see no stop at all.
- */
-TEST_F(blocked, detach_nostop_undisturbed)
-{
-	struct block_result res;
-	long long start;
-	long ret;
-
-	if (!start_blocker(_metadata, self, variant, &start))
-		return;
-	ASSERT_EQ(1, nostop(self->pid, PTRACE_NOSTOP_SYSCALL,
-			    PTRACE_O_TRACESYSGOOD));
-	ret = ptrace_err(PTRACE_REPORT, self->pid, 0, 0);
-	ASSERT_TRUE(ret == 0 || ret == -EOPNOTSUPP);
-	ASSERT_EQ(1, ptrace_err(PTRACE_DETACH_NOSTOP, self->pid, 0, 0));
-	EXPECT_EQ(0, tracer_of(self->pid, self->pid));
-	ASSERT_EQ(1, nostop(self->pid, 0, 0));
-	if (!attached_in_time(variant, start))
-		SKIP(return, "too slow: attached after the call's timeout");
-	if (!variant->timed)
-		send_go(_metadata, self->go[1]);
-
-	read_report(_metadata, self->report[0], &res, sizeof(res), "result");
-	expect_natural_result(_metadata, variant, &res);
-	/* One sleep: neither a wake-up nor a stop */
-	EXPECT_EQ(1, res.sleeps);
-	wait_exit(_metadata, self->pid, 0, "tracee");
 }
 
 /* ------------------------------------------------------------------ */
@@ -3217,18 +2279,21 @@ TEST_F_TIMEOUT(nostop, exec_for_other_tracer_wait_interruptible, 30)
 }
 
 /*
- * Threads of the target that take its cred_guard_mutex over and over, here
- * with failing execs, cannot keep the call failing or waiting: a mutex
- * waiter gets its turn.  A call that only tried the mutex would fail with
- * EAGAIN in most of these rounds.
+ * Start body_exec_hammer(); with @trace_thread, seize one of its hammering
+ * threads, so that the calls take the path of a tracer of the group.  Then
+ * attach its main thread HAMMER_ROUNDS times, each after HAMMER_EXECS
+ * failed execs: every call must succeed.
  */
-TEST_F_TIMEOUT(nostop, cred_guard_hammered_attaches, 60)
+static void hammered_attaches(struct __test_metadata *_metadata,
+			      struct _test_data_nostop *self,
+			      bool trace_thread)
 {
 	static const char garbage[] = "not an executable\n";
+	pid_t tids[HAMMER_THREADS + 1], traced = 0;
 	unsigned long before, now;
 	long long deadline;
 	char path[64];
-	int i, fd;
+	int i, n, fd;
 	long ret;
 
 	hammer_execs = mmap(NULL, sizeof(*hammer_execs),
@@ -3246,6 +2311,14 @@ TEST_F_TIMEOUT(nostop, cred_guard_hammered_attaches, 60)
 	close(fd);
 
 	start(_metadata, self, body_exec_hammer, true);
+	if (trace_thread) {
+		n = list_tasks(self->pid, tids, HAMMER_THREADS + 1);
+		ASSERT_EQ(HAMMER_THREADS + 1, n);
+		for (i = 0; i < n && !traced; i++)
+			if (tids[i] != self->pid)
+				traced = tids[i];
+		ASSERT_EQ(0, ptrace_err(PTRACE_SEIZE, traced, 0, 0));
+	}
 	for (i = 0; i < HAMMER_ROUNDS; i++) {
 		before = __atomic_load_n(hammer_execs, __ATOMIC_RELAXED);
 		deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
@@ -3267,8 +2340,33 @@ TEST_F_TIMEOUT(nostop, cred_guard_hammered_attaches, 60)
 			  "interrupted");
 		ASSERT_EQ(0, ptrace_err(PTRACE_DETACH, self->pid, 0, 0));
 	}
+	if (traced)
+		ASSERT_EQ(1, ptrace_err(PTRACE_DETACH_NOSTOP, traced, 0, 0));
 	close(hammer_fd);
 	munmap(hammer_execs, sizeof(*hammer_execs));
+}
+
+/*
+ * Threads of the target that take its cred_guard_mutex over and over, here
+ * with failing execs, cannot keep the call failing or waiting: a mutex
+ * waiter gets its turn.  A call that only tried the mutex would fail with
+ * EAGAIN in most of these rounds.
+ */
+TEST_F_TIMEOUT(nostop, cred_guard_hammered_attaches, 60)
+{
+	hammered_attaches(_metadata, self, false);
+}
+
+/*
+ * The same when we trace a thread of the target: the call does not sleep
+ * on the mutex, which an exec in de_thread() may hold waiting for us, but
+ * an exec that fails before de_thread() waits for nobody.  The call must
+ * wait for its turn here too, not fail with EAGAIN as a mere trylock did
+ * in most of these rounds.
+ */
+TEST_F_TIMEOUT(nostop, cred_guard_hammered_attaches_tracing_thread, 60)
+{
+	hammered_attaches(_metadata, self, true);
 }
 
 /*

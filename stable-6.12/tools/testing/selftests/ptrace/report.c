@@ -51,7 +51,8 @@
 #include <linux/auxvec.h>
 #include <linux/futex.h>
 #include <linux/io_uring.h>
-#if defined(__aarch64__) || (defined(__riscv) && __riscv_xlen == 64)
+#if defined(__aarch64__) || (defined(__riscv) && __riscv_xlen == 64) || \
+	defined(__x86_64__)
 #include <linux/kvm.h>
 #define HAVE_KVM_GUEST		1	/* we have guest code for it */
 #else
@@ -2610,6 +2611,52 @@ static void collect_stops(struct __test_metadata *_metadata,
 #define KVM_GUEST_SIZE		0x10000UL
 
 #if HAVE_KVM_GUEST
+#ifdef __x86_64__
+/* Start @vcpu in real mode at a "jmp ." written to @code, KVM_GUEST_BASE */
+static int kvm_spin_code(int vm, int vcpu, void *code)
+{
+	struct kvm_regs regs = { .rflags = 2 };	/* bit 1 is always set */
+	struct kvm_sregs sregs;
+
+	if (ioctl(vcpu, KVM_GET_SREGS, &sregs))
+		return -errno;
+	sregs.cs.base = KVM_GUEST_BASE;
+	sregs.cs.selector = KVM_GUEST_BASE >> 4;
+	if (ioctl(vcpu, KVM_SET_SREGS, &sregs) ||
+	    ioctl(vcpu, KVM_SET_REGS, &regs))
+		return -errno;
+	memcpy(code, "\xeb\xfe", 2);		/* jmp . */
+	return 0;
+}
+#else
+/* Start @vcpu at a branch to itself written to @code, KVM_GUEST_BASE */
+static int kvm_spin_code(int vm, int vcpu, void *code)
+{
+	unsigned long pc = KVM_GUEST_BASE;
+	struct kvm_one_reg reg = { .addr = (unsigned long)&pc };
+	__u32 insn;
+
+#ifdef __aarch64__
+	struct kvm_vcpu_init init;
+
+	if (ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init) ||
+	    ioctl(vcpu, KVM_ARM_VCPU_INIT, &init))
+		return -errno;
+	insn = 0x14000000;		/* b . */
+	reg.id = KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE |
+		 KVM_REG_ARM_CORE_REG(regs.pc);
+#else
+	insn = 0x0000006f;		/* j . */
+	reg.id = KVM_REG_RISCV | KVM_REG_SIZE_U64 | KVM_REG_RISCV_CORE |
+		 KVM_REG_RISCV_CORE_REG(regs.pc);
+#endif
+	memcpy(code, &insn, sizeof(insn));
+	if (ioctl(vcpu, KVM_SET_ONE_REG, &reg))
+		return -errno;
+	return 0;
+}
+#endif
+
 /* A VM whose one vCPU branches to itself forever: the vCPU fd or -errno */
 static int kvm_spin_vcpu(void)
 {
@@ -2617,10 +2664,8 @@ static int kvm_spin_vcpu(void)
 		.guest_phys_addr = KVM_GUEST_BASE,
 		.memory_size = KVM_GUEST_SIZE,
 	};
-	unsigned long pc = KVM_GUEST_BASE;
-	struct kvm_one_reg reg = { .addr = (unsigned long)&pc };
-	int kvm, vm, vcpu;
-	__u32 *code;
+	int kvm, vm, vcpu, err;
+	void *code;
 
 	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (kvm < 0)
@@ -2638,25 +2683,8 @@ static int kvm_spin_vcpu(void)
 	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
 	if (vcpu < 0)
 		return -errno;
-#ifdef __aarch64__
-	{
-		struct kvm_vcpu_init init;
-
-		if (ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init) ||
-		    ioctl(vcpu, KVM_ARM_VCPU_INIT, &init))
-			return -errno;
-	}
-	code[0] = 0x14000000;		/* b . */
-	reg.id = KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE |
-		 KVM_REG_ARM_CORE_REG(regs.pc);
-#else
-	code[0] = 0x0000006f;		/* j . */
-	reg.id = KVM_REG_RISCV | KVM_REG_SIZE_U64 | KVM_REG_RISCV_CORE |
-		 KVM_REG_RISCV_CORE_REG(regs.pc);
-#endif
-	if (ioctl(vcpu, KVM_SET_ONE_REG, &reg))
-		return -errno;
-	return vcpu;
+	err = kvm_spin_code(vm, vcpu, code);
+	return err ? err : vcpu;
 }
 #else
 static int kvm_spin_vcpu(void)
