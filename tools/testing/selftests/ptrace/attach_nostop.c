@@ -221,43 +221,6 @@ static bool write_int_file(const char *path, int val)
 /* Tracee side: never ASSERT here, it would only end this process.    */
 /* ------------------------------------------------------------------ */
 
-static void say(const struct chan *c, char msg)
-{
-	say_buf(c, &msg, 1);
-}
-
-static void say_int(const struct chan *c, int val)
-{
-	say_buf(c, &val, sizeof(val));
-}
-
-static void hear_buf(const struct chan *c, void *buf, size_t len)
-{
-	ssize_t n;
-
-	do
-		n = read(c->go, buf, len);
-	while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)len)
-		_exit(TRACEE_PIPE_FAILED);
-}
-
-/* Wait for the tracer's go. */
-static void hear(const struct chan *c)
-{
-	char msg;
-
-	hear_buf(c, &msg, 1);
-}
-
-static int hear_int(const struct chan *c)
-{
-	int val;
-
-	hear_buf(c, &val, sizeof(val));
-	return val;
-}
-
 /* Become uid/gid "nobody", still traceable by other "nobody" processes. */
 static bool drop_privileges(void)
 {
@@ -925,14 +888,6 @@ static void wait_killed(struct __test_metadata *_metadata, pid_t pid,
 	ASSERT_EQ(sig, WTERMSIG(status)) {
 		TH_LOG("%s: status %#x", what, status);
 	}
-}
-
-static void wait_ready(struct __test_metadata *_metadata, int fd)
-{
-	char msg = 0;
-
-	read_report(_metadata, fd, &msg, 1, "readiness");
-	ASSERT_EQ('r', msg);
 }
 
 static void send_int(struct __test_metadata *_metadata, int fd, int val)
@@ -2924,7 +2879,10 @@ static void body_clone_on_go(const struct chan *c)
  * clone() past its signal check, the thread it creates must stop before
  * any user code too: with the arrest it inherits, or in the group stop
  * it joins.  The fault injection holds the clone() there until its
- * creator is asked to stop.
+ * creator is asked to stop.  With @sig SIGSTOP the new thread joins the
+ * group stop as it did before PTRACE_REPORT: that case checks the count
+ * and that the thread stops once, and it passes without the inheritance
+ * of the arrest that the SIGCONT case needs.
  */
 static void group_report_clone_held(struct __test_metadata *_metadata,
 				    struct _test_data_nostop *self, int sig)
@@ -2946,7 +2904,7 @@ static void group_report_clone_held(struct __test_metadata *_metadata,
 	if (!hold_next(FAIL_CLONE, tid))
 		SKIP(return, "no fail_ptrace_clone (CONFIG_FAIL_PTRACE_CLONE)");
 	send_go(_metadata, self->go[1]);
-	wait_wchan(_metadata, tid, "copy_process");
+	wait_wchan(_metadata, tid, "ptrace_clone_delay");
 
 	/* the leader takes the trap or the group stop, the cloner cannot */
 	if (sig == SIGSTOP) {
@@ -3025,17 +2983,19 @@ TEST_F(nostop, detach_nostop_syscall_stop_no_sigtrap)
 }
 
 /*
- * Attach body_echo() with its syscall stops armed, let it echo a go, and
- * leave it in the syscall-entry stop of its next read().
+ * Attach @body, body_echo() or one that runs it, with its syscall stops
+ * armed, let it echo a go, and leave it in the syscall-entry stop of its
+ * next read().
  */
 static void echo_to_next_read_entry(struct __test_metadata *_metadata,
-				    struct _test_data_nostop *self)
+				    struct _test_data_nostop *self,
+				    body_fn body)
 {
 	struct ptrace_syscall_info info;
 	char msg = 0;
 	int i;
 
-	start(_metadata, self, body_echo, true);
+	start(_metadata, self, body, true);
 	wait_blocked(_metadata, self->pid, read_nrs, 1, "read");
 	ASSERT_EQ(1, nostop(self->pid, PTRACE_NOSTOP_SYSCALL,
 			    PTRACE_O_TRACESYSGOOD));
@@ -3059,11 +3019,11 @@ static void echo_to_next_read_entry(struct __test_metadata *_metadata,
  * into that read(): false if the architecture cannot step.
  */
 static bool step_into_next_read(struct __test_metadata *_metadata,
-				struct _test_data_nostop *self)
+				struct _test_data_nostop *self, body_fn body)
 {
 	long ret;
 
-	echo_to_next_read_entry(_metadata, self);
+	echo_to_next_read_entry(_metadata, self, body);
 	ret = ptrace_err(PTRACE_SINGLESTEP, self->pid, 0, 0);
 	if (ret == -EIO)
 		SKIP(return false, "no PTRACE_SINGLESTEP here");
@@ -3080,7 +3040,7 @@ TEST_F(nostop, detach_nostop_stepping_ebusy)
 {
 	int status;
 
-	if (!step_into_next_read(_metadata, self))
+	if (!step_into_next_read(_metadata, self, body_echo))
 		return;
 	wait_blocked(_metadata, self->pid, read_nrs, 1, "read, stepping");
 
@@ -3105,7 +3065,7 @@ TEST_F(nostop, detach_nostop_unwaited_step_sigtrap)
 {
 	siginfo_t si = { 0 };
 
-	if (!step_into_next_read(_metadata, self))
+	if (!step_into_next_read(_metadata, self, body_echo))
 		return;
 	send_go(_metadata, self->go[1]);
 	/* see the stop, but leave it unwaited for */
@@ -3122,6 +3082,83 @@ TEST_F(nostop, detach_nostop_unwaited_step_sigtrap)
 }
 
 /*
+ * The SIGTRAP of a step may still be pending when the tracee stops for
+ * something else first, here the trap of PTRACE_INTERRUPT, which is taken
+ * before a signal is dequeued: PTRACE_DETACH_NOSTOP drops it there too.
+ */
+TEST_F(nostop, detach_nostop_pending_step_sigtrap)
+{
+	struct ptrace_peeksiginfo_args args = { .nr = 1 };
+	siginfo_t si = { 0 };
+
+	if (!step_into_next_read(_metadata, self, body_echo))
+		return;
+	wait_blocked(_metadata, self->pid, read_nrs, 1, "read, stepping");
+	/* read() is restarted; its exit, stepped, raises the SIGTRAP */
+	ASSERT_EQ(0, ptrace_err(PTRACE_INTERRUPT, self->pid, 0, 0));
+	wait_stop(_metadata, self->pid, EVENT_STOP_OF(SIGTRAP),
+		  "interrupt trap");
+	if (ptrace_err(PTRACE_PEEKSIGINFO, self->pid, (unsigned long)&args,
+		       (unsigned long)&si) != 1)
+		SKIP(return, "no step SIGTRAP raised at a system call exit here");
+	ASSERT_EQ(SIGTRAP, si.si_signo);
+	ASSERT_LT(0, si.si_code);
+
+	ASSERT_EQ(1, detach_nostop(self->pid, 0));
+	send_go(_metadata, self->go[1]);
+	/* untraced, it exits, not killed by SIGTRAP */
+	wait_exit(_metadata, self->pid, 0, "detached tracee");
+}
+
+static void trap_say(int sig)
+{
+	(void)sig;
+	if (write(usr1_fd, "t", 1) != 1)
+		_exit(TRACEE_PIPE_FAILED);
+}
+
+/* body_echo(), saying 't' on SIGTRAP */
+static void body_echo_trap(const struct chan *c)
+{
+	struct sigaction sa = { .sa_handler = trap_say, .sa_flags = SA_RESTART };
+
+	usr1_fd = c->report;
+	if (sigaction(SIGTRAP, &sa, NULL))
+		_exit(TRACEE_SETUP_FAILED);
+	body_echo(c);
+}
+
+/*
+ * A SIGTRAP that tgkill() sent a tracee while it steps is not the step's:
+ * PTRACE_DETACH_NOSTOP in its signal-delivery-stop leaves it to the
+ * tracee, whose handler runs.
+ */
+TEST_F(nostop, detach_nostop_stepping_sent_sigtrap_kept)
+{
+	siginfo_t si = { 0 };
+	char msg = 0;
+
+	if (!step_into_next_read(_metadata, self, body_echo_trap))
+		return;
+	ASSERT_EQ(0, syscall(__NR_tgkill, self->pid, self->pid, SIGTRAP));
+	ASSERT_EQ(0, waitid(P_PID, self->pid, &si,
+			    WSTOPPED | WNOWAIT | __WALL)) {
+		TH_LOG("waitid: %m");
+	}
+	ASSERT_EQ(CLD_TRAPPED, si.si_code);
+	ASSERT_EQ(SIGTRAP, si.si_status);
+	ASSERT_EQ(0, ptrace_err(PTRACE_GETSIGINFO, self->pid, 0,
+				(unsigned long)&si));
+	ASSERT_EQ(SI_TKILL, si.si_code);
+
+	ASSERT_EQ(1, detach_nostop(self->pid, 0));
+	read_report(_metadata, self->report[0], &msg, 1, "SIGTRAP handler");
+	EXPECT_EQ('t', msg);
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, self->pid, 0, "detached tracee");
+}
+
+/*
  * A tracee resumed with PTRACE_SYSEMU may be on its way to skip its next
  * system call for us: it cannot be detached running (EBUSY, still
  * traced).  Once stopped, then resumed with PTRACE_CONT, it can.
@@ -3132,7 +3169,7 @@ TEST_F(nostop, detach_nostop_sysemu_ebusy)
 	int status;
 	long ret;
 
-	echo_to_next_read_entry(_metadata, self);
+	echo_to_next_read_entry(_metadata, self, body_echo);
 	/* read() was entered without emulation: it blocks */
 	ret = ptrace_err(PTRACE_SYSEMU, self->pid, 0, 0);
 	if (ret == -EIO)
@@ -3298,7 +3335,7 @@ TEST_F(nostop, detach_nostop_stepped_zombie)
 	siginfo_t si;
 	long ret;
 
-	echo_to_next_read_entry(_metadata, self);
+	echo_to_next_read_entry(_metadata, self, body_echo);
 	ASSERT_EQ(0, ptrace_err(PTRACE_SYSCALL, self->pid, 0, 0));
 	send_go(_metadata, self->go[1]);
 	ASSERT_EQ(PTRACE_SYSCALL_INFO_EXIT,

@@ -12,7 +12,7 @@
  * /proc/PID/stat and /proc/PID/syscall with sched_yield() in a bounded loop.
  */
 
-#include "../kselftest_harness.h"
+#include "ptrace_helpers.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -31,13 +31,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-/* Not <sys/ptrace.h>: glibc's copy of the constants clashes with the uapi. */
-#include <linux/ptrace.h>
-
-#ifndef PR_SET_PTRACER_ANY
-#define PR_SET_PTRACER_ANY ((unsigned long)-1)
-#endif
 
 /* include/linux/sched.h; shown in the flags field of /proc/PID/stat */
 #define PF_KTHREAD		0x00200000
@@ -65,31 +58,9 @@
 /* valid_signal() rejects anything above _NSIG (64, 128 on MIPS). */
 #define BAD_SIGNAL		1000
 
-/* What waitpid() reports in status >> 8 for the various ptrace stops. */
-#define EVENT_TRAP(event)	(((event) << 8) | SIGTRAP)
-#define EVENT_STOP_OF(sig)	((PTRACE_EVENT_STOP << 8) | (sig))
-#define SYSCALL_TRAP		(SIGTRAP | 0x80)
-
 /* Re-executing ourselves with this argument just exits with this code. */
 #define EXEC_HELPER_ARG		"--legacy-exec-helper"
 #define EXEC_HELPER_CODE	42
-
-/* Tracee exit codes for "something went wrong before the interesting part". */
-#define TRACEE_PIPE_FAILED	90
-#define TRACEE_SETUP_FAILED	91
-#define TRACEE_EXEC_FAILED	92
-#define TRACEE_BODY_RETURNED	93
-
-/* How long the tracer waits for a tracee to fall asleep in a syscall. */
-#define BLOCK_TIMEOUT_SEC	10
-
-/* The tracee's end of the fixture pipes. */
-struct chan {
-	int go;		/* read: the tracer says "go on" */
-	int report;	/* write: readiness, tids, results */
-};
-
-typedef void (*body_fn)(const struct chan *c);
 
 /*
  * Peeked and poked by the tracer at the same address in the tracee; read
@@ -105,90 +76,9 @@ static unsigned long helper_options;
 /* Filled in by the tracer before fork() for body_raw_clone_on_go(). */
 static unsigned long clone_flags_on_go;
 
-static long sys_ptrace(long request, pid_t pid, unsigned long addr,
-		       unsigned long data)
-{
-	return syscall(__NR_ptrace, request, pid, addr, data);
-}
-
-/* ptrace() returning -errno on failure, so one ASSERT_EQ() checks both. */
-static long ptrace_err(long request, pid_t pid, unsigned long addr,
-		       unsigned long data)
-{
-	long ret = sys_ptrace(request, pid, addr, data);
-
-	return ret == -1 ? -errno : ret;
-}
-
-/* waitpid() for threads and traced non-children too, immune to EINTR. */
-static pid_t wait_for(pid_t pid, int *status, int options)
-{
-	pid_t ret;
-
-	do
-		ret = waitpid(pid, status, options | __WALL);
-	while (ret < 0 && errno == EINTR);
-	return ret;
-}
-
-/*
- * SIGKILL @pid only while it is still ours to wait for: a pid the test
- * already reaped may have been recycled for someone else.
- */
-static void kill_if_ours(pid_t pid)
-{
-	siginfo_t si;
-
-	if (pid > 0 && !waitid(P_PID, pid, &si,
-			       WEXITED | WNOHANG | WNOWAIT | __WALL))
-		kill(pid, SIGKILL);
-}
-
-/* Kill what a test left behind and reap it, threads and tracees included. */
-static void kill_and_reap(pid_t a, pid_t b)
-{
-	kill_if_ours(a);
-	kill_if_ours(b);
-	while (wait_for(-1, NULL, 0) > 0)
-		;
-}
-
-static void close_pair(int fds[2])
-{
-	if (fds[0] >= 0)
-		close(fds[0]);
-	if (fds[1] >= 0)
-		close(fds[1]);
-}
-
 /* ------------------------------------------------------------------ */
 /* Tracee side: never ASSERT here, it would only end this process.    */
 /* ------------------------------------------------------------------ */
-
-static void say(const struct chan *c, char msg)
-{
-	if (write(c->report, &msg, 1) != 1)
-		_exit(TRACEE_PIPE_FAILED);
-}
-
-static void say_int(const struct chan *c, int val)
-{
-	if (write(c->report, &val, sizeof(val)) != sizeof(val))
-		_exit(TRACEE_PIPE_FAILED);
-}
-
-/* Wait for the tracer's go; EOF means the test is over. */
-static void hear(const struct chan *c)
-{
-	ssize_t n;
-	char msg;
-
-	do
-		n = read(c->go, &msg, 1);
-	while (n < 0 && errno == EINTR);
-	if (n != 1)
-		_exit(TRACEE_PIPE_FAILED);
-}
 
 static void stop_self(void)
 {
@@ -572,58 +462,9 @@ static void body_seize_and_exit(const struct chan *c)
 	_exit(0);
 }
 
-static pid_t spawn(body_fn body, const int go[2], const int report[2])
-{
-	struct chan c = { .go = go[0], .report = report[1] };
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		/* No orphans if the test process dies on an ASSERT. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		/* Let a sibling helper trace us if Yama is in mode 1. */
-		prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0);
-		body(&c);
-		_exit(TRACEE_BODY_RETURNED);
-	}
-	return pid;
-}
-
 /* ------------------------------------------------------------------ */
 /* Tracer side                                                        */
 /* ------------------------------------------------------------------ */
-
-/* Wait for a ptrace stop of @pid whose status >> 8 is exactly @expected. */
-static void wait_stop(struct __test_metadata *_metadata, pid_t pid,
-		      int expected, const char *what)
-{
-	int status;
-
-	ASSERT_EQ(pid, wait_for(pid, &status, 0)) {
-		TH_LOG("%s: waitpid: %m", what);
-	}
-	ASSERT_TRUE(WIFSTOPPED(status)) {
-		TH_LOG("%s: status %#x is not a stop", what, status);
-	}
-	ASSERT_EQ(expected, status >> 8) {
-		TH_LOG("%s: status %#x", what, status);
-	}
-}
-
-static void wait_exit(struct __test_metadata *_metadata, pid_t pid,
-		      int code, const char *what)
-{
-	int status;
-
-	ASSERT_EQ(pid, wait_for(pid, &status, 0)) {
-		TH_LOG("%s: waitpid: %m", what);
-	}
-	ASSERT_TRUE(WIFEXITED(status)) {
-		TH_LOG("%s: status %#x is not an exit", what, status);
-	}
-	ASSERT_EQ(code, WEXITSTATUS(status)) {
-		TH_LOG("%s: status %#x", what, status);
-	}
-}
 
 static void wait_killed(struct __test_metadata *_metadata, pid_t pid,
 			int sig, const char *what)
@@ -638,45 +479,6 @@ static void wait_killed(struct __test_metadata *_metadata, pid_t pid,
 	}
 	ASSERT_EQ(sig, WTERMSIG(status)) {
 		TH_LOG("%s: status %#x", what, status);
-	}
-}
-
-/* Nothing to report: the tracee is running, or stopped and already seen. */
-static void expect_no_report(struct __test_metadata *_metadata, pid_t pid,
-			     const char *what)
-{
-	int status = 0;
-
-	EXPECT_EQ(0, wait_for(pid, &status, WNOHANG)) {
-		TH_LOG("%s: unexpected report, status %#x", what, status);
-	}
-}
-
-static void read_report(struct __test_metadata *_metadata, int fd,
-			void *buf, size_t len, const char *what)
-{
-	ssize_t n;
-
-	do
-		n = read(fd, buf, len);
-	while (n < 0 && errno == EINTR);
-	ASSERT_EQ((ssize_t)len, n) {
-		TH_LOG("%s: read from tracee: %m", what);
-	}
-}
-
-static void wait_ready(struct __test_metadata *_metadata, int fd)
-{
-	char msg = 0;
-
-	read_report(_metadata, fd, &msg, 1, "readiness");
-	ASSERT_EQ('r', msg);
-}
-
-static void send_go(struct __test_metadata *_metadata, int fd)
-{
-	ASSERT_EQ(1, write(fd, "g", 1)) {
-		TH_LOG("write go: %m");
 	}
 }
 
@@ -739,114 +541,12 @@ static void seize_group_stop(struct __test_metadata *_metadata, pid_t pid)
 	wait_stop(_metadata, pid, EVENT_STOP_OF(SIGSTOP), "group stop");
 }
 
-static ssize_t read_proc(const char *path, char *buf, size_t size)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n >= 0)
-		buf[n] = '\0';
-	return n;
-}
-
-/* Parse the state letter and the flags of /proc/@tid/stat. */
-static bool proc_stat(pid_t tid, char *state, unsigned int *flags)
-{
-	char path[64], buf[1024], *p;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
-	if (read_proc(path, buf, sizeof(buf)) <= 0)
-		return false;
-	/* comm may contain anything, including ")": skip to the last one */
-	p = strrchr(buf, ')');
-	if (!p)
-		return false;
-	return sscanf(p + 1, " %c %*d %*d %*d %*d %*d %u", state, flags) == 2;
-}
-
-static char proc_state(pid_t tid)
-{
-	unsigned int flags;
-	char state;
-
-	return proc_stat(tid, &state, &flags) ? state : 0;
-}
-
-/* The syscall @tid sleeps in, or -1 if it is running or unknown. */
-static long proc_syscall_nr(pid_t tid)
-{
-	char path[64], buf[256], *end;
-	long nr;
-
-	snprintf(path, sizeof(path), "/proc/%d/syscall", tid);
-	if (read_proc(path, buf, sizeof(buf)) <= 0)
-		return -1;
-	/* "running" when it is not asleep, else "nr args... sp pc" */
-	nr = strtol(buf, &end, 10);
-	return end == buf ? -1 : nr;
-}
-
-static bool have_proc_syscall(void)
-{
-	return access("/proc/self/syscall", R_OK) == 0;
-}
-
-static bool blocked_in(pid_t tid, const long *nrs, size_t count)
-{
-	long nr;
-	size_t i;
-
-	if (proc_state(tid) != 'S')
-		return false;
-	nr = proc_syscall_nr(tid);
-	for (i = 0; i < count; i++)
-		if (nr == nrs[i])
-			return true;
-	return false;
-}
-
-/*
- * Wait until @tid sleeps in one of the syscalls @nrs.  Acting earlier would
- * test a tracee that has not entered the syscall yet.
- */
-static void wait_blocked(struct __test_metadata *_metadata, pid_t tid,
-			 const long *nrs, size_t count, const char *what)
-{
-	struct timespec start, now;
-
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	while (!blocked_in(tid, nrs, count)) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		ASSERT_GT(BLOCK_TIMEOUT_SEC, now.tv_sec - start.tv_sec) {
-			TH_LOG("%d never slept in %s (state %c, syscall %ld)",
-			       tid, what, proc_state(tid),
-			       proc_syscall_nr(tid));
-		}
-		sched_yield();
-	}
-}
-
-/* glibc's epoll_wait() is epoll_pwait() where there is no epoll_wait. */
-static const long epoll_wait_nrs[] = {
-#ifdef __NR_epoll_wait
-	__NR_epoll_wait,
-#endif
-	__NR_epoll_pwait,
-};
-
-static const long read_nrs[] = { __NR_read };
-
 #define WAIT_BLOCKED(pid, nrs, what) \
 	wait_blocked(_metadata, pid, nrs, sizeof(nrs) / sizeof(long), what)
 
 static bool is_kthread(pid_t pid)
 {
-	unsigned int flags;
+	unsigned long flags;
 	char state;
 
 	return proc_stat(pid, &state, &flags) && (flags & PF_KTHREAD);
@@ -1147,7 +847,7 @@ TEST_F(tracee, seize_data_sets_options)
 	start(_metadata, self, body_idle, true);
 	seize_interrupted(_metadata, self->pid, PTRACE_O_TRACESYSGOOD);
 	ASSERT_EQ(0, ptrace_err(PTRACE_SYSCALL, self->pid, 0, 0));
-	wait_stop(_metadata, self->pid, SYSCALL_TRAP, "syscall stop");
+	wait_stop(_metadata, self->pid, SYSCALL_STOP, "syscall stop");
 }
 
 /* ptrace_event(): the legacy exec SIGTRAP is for non-seized tracees only */
@@ -1334,7 +1034,7 @@ TEST_F(tracee, listen_syscall_stop_eio)
 	start(_metadata, self, body_idle, true);
 	seize_interrupted(_metadata, self->pid, PTRACE_O_TRACESYSGOOD);
 	ASSERT_EQ(0, ptrace_err(PTRACE_SYSCALL, self->pid, 0, 0));
-	wait_stop(_metadata, self->pid, SYSCALL_TRAP, "syscall stop");
+	wait_stop(_metadata, self->pid, SYSCALL_STOP, "syscall stop");
 	EXPECT_EQ(-EIO, ptrace_err(PTRACE_LISTEN, self->pid, 0, 0));
 }
 
@@ -1407,7 +1107,7 @@ TEST_F(tracee, syscall_stop_sysgood)
 				PTRACE_O_TRACESYSGOOD));
 
 	ASSERT_EQ(0, ptrace_err(PTRACE_SYSCALL, self->pid, 0, 0));
-	wait_stop(_metadata, self->pid, SYSCALL_TRAP, "getppid entry");
+	wait_stop(_metadata, self->pid, SYSCALL_STOP, "getppid entry");
 	size = ptrace_err(PTRACE_GET_SYSCALL_INFO, self->pid, sizeof(info),
 			  (unsigned long)&info);
 	ASSERT_LT(0, size);
@@ -1415,7 +1115,7 @@ TEST_F(tracee, syscall_stop_sysgood)
 	EXPECT_EQ((__u64)__NR_getppid, info.entry.nr);
 
 	ASSERT_EQ(0, ptrace_err(PTRACE_SYSCALL, self->pid, 0, 0));
-	wait_stop(_metadata, self->pid, SYSCALL_TRAP, "getppid exit");
+	wait_stop(_metadata, self->pid, SYSCALL_STOP, "getppid exit");
 	size = ptrace_err(PTRACE_GET_SYSCALL_INFO, self->pid, sizeof(info),
 			  (unsigned long)&info);
 	ASSERT_LT(0, size);

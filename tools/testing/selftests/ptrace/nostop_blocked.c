@@ -42,11 +42,6 @@ enum blocker_kind {
 static int blocker;
 static int blocker_semid;
 
-static bool have_proc_syscall(void)
-{
-	return access("/proc/self/syscall", R_OK) == 0;
-}
-
 struct block_result {
 	long ret;
 	int err;

@@ -17,7 +17,7 @@
  * before a timeout could have expired is a failure, a slow machine is not.
  */
 
-#include "../kselftest_harness.h"
+#include "nostop_helpers.h"
 
 #include <dirent.h>
 #include <elf.h>
@@ -59,60 +59,18 @@
 #define HAVE_KVM_GUEST		0
 #endif
 #include <linux/perf_event.h>
-/* Not <sys/ptrace.h>: glibc's copy of the constants clashes with the uapi. */
-#include <linux/ptrace.h>
 
 #if defined(__x86_64__)
 #include <sys/user.h>
-#endif
-
-/* The new requests, for a uapi header that does not have them yet. */
-#ifndef PTRACE_ATTACH_NOSTOP
-#define PTRACE_ATTACH_NOSTOP		0x4213
-#endif
-#ifndef PTRACE_NOSTOP_THREAD_GROUP
-#define PTRACE_NOSTOP_THREAD_GROUP	0x00000001
-#endif
-#ifndef PTRACE_REPORT
-#define PTRACE_REPORT			0x4214
-#endif
-#ifndef PTRACE_EVENTMSG_REPORT
-#define PTRACE_EVENTMSG_REPORT		3
-#endif
-#ifndef PTRACE_REPORT_INTERRUPT
-#define PTRACE_REPORT_INTERRUPT		0x00000004
-#endif
-#ifndef PTRACE_NOSTOP_SYSCALL
-#define PTRACE_NOSTOP_SYSCALL		0x00000002
-#endif
-
-#ifndef PR_SET_PTRACER_ANY
-#define PR_SET_PTRACER_ANY ((unsigned long)-1)
 #endif
 
 #ifndef NT_PRSTATUS
 #define NT_PRSTATUS		1
 #endif
 
-/* What waitpid() reports in status >> 8 for the various ptrace stops. */
-#define EVENT_TRAP(event)	(((event) << 8) | SIGTRAP)
-#define EVENT_STOP_OF(sig)	((PTRACE_EVENT_STOP << 8) | (sig))
-
 /* Re-executing ourselves with this argument just exits with this code. */
 #define EXEC_HELPER_ARG		"--report-exec-helper"
 #define EXEC_HELPER_CODE	42
-
-/* Tracee exit codes for "something went wrong before the interesting part". */
-#define TRACEE_PIPE_FAILED	90
-#define TRACEE_SETUP_FAILED	91
-#define TRACEE_EXEC_FAILED	92
-#define TRACEE_BODY_RETURNED	93
-
-/* How long the tracer waits for a tracee to sleep or to make progress. */
-#define BLOCK_TIMEOUT_SEC	10
-
-#define NSEC_PER_MSEC		1000000LL
-#define NSEC_PER_SEC		1000000000LL
 
 /*
  * How long the timed system calls sleep.  INTERRUPT gets more, so that it
@@ -139,17 +97,10 @@
 #define NR_THREADS_GROUP	300
 #define NR_THREADS_EACH		100
 #define THREAD_STACK		0x40000
-#define THREADS_TIMEOUT_SEC	120
+/* the runner's default timeout for the whole program: more would never fire */
+#define THREADS_TIMEOUT_SEC	45
 
 #define URING_USER_DATA		0x7265706fUL
-
-/* The tracee's end of the pipes. */
-struct chan {
-	int go;		/* read: the tracer says "go on" */
-	int report;	/* write: readiness and results */
-};
-
-typedef void (*body_fn)(const struct chan *c);
 
 /* Every fixture holds one of these; the helpers take it. */
 struct tracee_ctx {
@@ -168,67 +119,10 @@ static int cur_timeout_ms;
 static int cur_semid = -1;
 static int threads_efd = -1;
 
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
-}
-
 static void ms_to_timespec(struct timespec *ts, int ms)
 {
 	ts->tv_sec = ms / 1000;
 	ts->tv_nsec = (ms % 1000) * NSEC_PER_MSEC;
-}
-
-static long sys_ptrace(long request, pid_t pid, unsigned long addr,
-		       unsigned long data)
-{
-	return syscall(__NR_ptrace, request, pid, addr, data);
-}
-
-/* ptrace() returning -errno on failure, so one ASSERT_EQ() checks both. */
-static long ptrace_err(long request, pid_t pid, unsigned long addr,
-		       unsigned long data)
-{
-	long ret = sys_ptrace(request, pid, addr, data);
-
-	return ret == -1 ? -errno : ret;
-}
-
-/* waitpid() for threads and traced non-children too, immune to EINTR. */
-static pid_t wait_for(pid_t pid, int *status, int options)
-{
-	pid_t ret;
-
-	do
-		ret = waitpid(pid, status, options | __WALL);
-	while (ret < 0 && errno == EINTR);
-	return ret;
-}
-
-/*
- * SIGKILL @pid only while it is still ours to wait for: a pid the test
- * already reaped may have been recycled for someone else.
- */
-static void kill_if_ours(pid_t pid)
-{
-	siginfo_t si;
-
-	if (pid > 0 && !waitid(P_PID, pid, &si,
-			       WEXITED | WNOHANG | WNOWAIT | __WALL))
-		kill(pid, SIGKILL);
-}
-
-static void close_pair(int fds[2])
-{
-	if (fds[0] >= 0)
-		close(fds[0]);
-	if (fds[1] >= 0)
-		close(fds[1]);
-	fds[0] = -1;
-	fds[1] = -1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -323,36 +217,6 @@ static bool set_regs(pid_t pid, struct tracee_regs *regs)
 /* ------------------------------------------------------------------ */
 /* Tracee side: never ASSERT here, it would only end this process.    */
 /* ------------------------------------------------------------------ */
-
-static void say(const struct chan *c, char msg)
-{
-	if (write(c->report, &msg, 1) != 1)
-		_exit(TRACEE_PIPE_FAILED);
-}
-
-static void say_buf(const struct chan *c, const void *buf, size_t len)
-{
-	if (write(c->report, buf, len) != (ssize_t)len)
-		_exit(TRACEE_PIPE_FAILED);
-}
-
-static void say_int(const struct chan *c, int val)
-{
-	say_buf(c, &val, sizeof(val));
-}
-
-/* Wait for the tracer's go; EOF means the test is over. */
-static void hear(const struct chan *c)
-{
-	ssize_t n;
-	char msg;
-
-	do
-		n = read(c->go, &msg, 1);
-	while (n < 0 && errno == EINTR);
-	if (n != 1)
-		_exit(TRACEE_PIPE_FAILED);
-}
 
 /*
  * The user-mode spinner.  It is only ever called through spin_fn, loaded
@@ -455,22 +319,6 @@ static void body_report_and_exit(const struct chan *c)
 		step = 3;
 	say_int(c, step);
 	_exit(0);
-}
-
-static pid_t spawn(body_fn body, const int go[2], const int report[2])
-{
-	struct chan c = { .go = go[0], .report = report[1] };
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		/* No orphans if the test process dies on an ASSERT. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		/* Let a sibling helper trace us if Yama is in mode 1. */
-		prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0);
-		body(&c);
-		_exit(TRACEE_BODY_RETURNED);
-	}
-	return pid;
 }
 
 /* ------------------------------------------------------------------ */
@@ -818,34 +666,6 @@ static void ctx_new_pipes(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, pipe2(t->report, O_CLOEXEC));
 }
 
-static void read_report(struct __test_metadata *_metadata, int fd,
-			void *buf, size_t len, const char *what)
-{
-	ssize_t n;
-
-	do
-		n = read(fd, buf, len);
-	while (n < 0 && errno == EINTR);
-	ASSERT_EQ((ssize_t)len, n) {
-		TH_LOG("%s: read from tracee: %m", what);
-	}
-}
-
-static void wait_ready(struct __test_metadata *_metadata, int fd)
-{
-	char msg = 0;
-
-	read_report(_metadata, fd, &msg, 1, "readiness");
-	ASSERT_EQ('r', msg);
-}
-
-static void send_go(struct __test_metadata *_metadata, int fd)
-{
-	ASSERT_EQ(1, write(fd, "g", 1)) {
-		TH_LOG("write go: %m");
-	}
-}
-
 /* Fork @body as t->pid; wait for its 'r' if @ready. */
 static void start(struct __test_metadata *_metadata, struct tracee_ctx *t,
 		  body_fn body, bool ready)
@@ -858,40 +678,7 @@ static void start(struct __test_metadata *_metadata, struct tracee_ctx *t,
 		wait_ready(_metadata, t->report[0]);
 }
 
-/* Wait for a ptrace stop of @pid whose status >> 8 is exactly @expected. */
-static void wait_stop(struct __test_metadata *_metadata, pid_t pid,
-		      int expected, const char *what)
-{
-	int status;
-
-	ASSERT_EQ(pid, wait_for(pid, &status, 0)) {
-		TH_LOG("%s: waitpid: %m", what);
-	}
-	ASSERT_TRUE(WIFSTOPPED(status)) {
-		TH_LOG("%s: status %#x is not a stop", what, status);
-	}
-	ASSERT_EQ(expected, status >> 8) {
-		TH_LOG("%s: status %#x", what, status);
-	}
-}
-
 /* WUNTRACED: a job control stop shows up instead of hanging the test. */
-static void wait_exit(struct __test_metadata *_metadata, pid_t pid,
-		      int code, const char *what)
-{
-	int status;
-
-	ASSERT_EQ(pid, wait_for(pid, &status, WUNTRACED)) {
-		TH_LOG("%s: waitpid: %m", what);
-	}
-	ASSERT_TRUE(WIFEXITED(status)) {
-		TH_LOG("%s: status %#x is not an exit", what, status);
-	}
-	ASSERT_EQ(code, WEXITSTATUS(status)) {
-		TH_LOG("%s: status %#x", what, status);
-	}
-}
-
 static void wait_killed(struct __test_metadata *_metadata, pid_t pid,
 			int sig, const char *what)
 {
@@ -905,17 +692,6 @@ static void wait_killed(struct __test_metadata *_metadata, pid_t pid,
 	}
 	ASSERT_EQ(sig, WTERMSIG(status)) {
 		TH_LOG("%s: status %#x", what, status);
-	}
-}
-
-/* Nothing to report: the tracee is running, sleeping, or stopped and seen. */
-static void expect_no_report(struct __test_metadata *_metadata, pid_t pid,
-			     const char *what)
-{
-	int status = 0;
-
-	EXPECT_EQ(0, wait_for(pid, &status, WNOHANG)) {
-		TH_LOG("%s: unexpected report, status %#x", what, status);
 	}
 }
 
@@ -1023,83 +799,6 @@ static ssize_t read_file(const char *path, void *buf, size_t size)
 	return n;
 }
 
-static ssize_t read_proc(const char *path, char *buf, size_t size)
-{
-	ssize_t n = read_file(path, buf, size - 1);
-
-	if (n >= 0)
-		buf[n] = '\0';
-	return n;
-}
-
-/* The state letter of /proc/@tid/stat, or 0. */
-static char proc_state(pid_t tid)
-{
-	char path[64], buf[1024], *p;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
-	if (read_proc(path, buf, sizeof(buf)) <= 0)
-		return 0;
-	/* comm may contain anything, including ")": skip to the last one */
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : 0;
-}
-
-/* The syscall @tid sleeps in, or -1 if it is running or unknown. */
-static long proc_syscall_nr(pid_t tid)
-{
-	char path[64], buf[256], *end;
-	long nr;
-
-	snprintf(path, sizeof(path), "/proc/%d/syscall", tid);
-	if (read_proc(path, buf, sizeof(buf)) <= 0)
-		return -1;
-	/* "running" when it is not asleep, else "nr args... sp pc" */
-	nr = strtol(buf, &end, 10);
-	return end == buf ? -1 : nr;
-}
-
-static bool have_proc_syscall(void)
-{
-	return access("/proc/self/syscall", R_OK) == 0;
-}
-
-static bool blocked_in(pid_t tid, const long *nrs, size_t count)
-{
-	long nr;
-	size_t i;
-
-	if (proc_state(tid) != 'S')
-		return false;
-	nr = proc_syscall_nr(tid);
-	for (i = 0; i < count; i++)
-		if (nr == nrs[i])
-			return true;
-	return false;
-}
-
-/*
- * Wait until @tid sleeps in one of the syscalls @nrs.  Acting earlier would
- * test a tracee that has not entered the syscall yet.
- */
-static void wait_blocked(struct __test_metadata *_metadata, pid_t tid,
-			 const long *nrs, size_t count, const char *what)
-{
-	long long deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
-
-	while (!blocked_in(tid, nrs, count)) {
-		ASSERT_GT(deadline, now_ns()) {
-			TH_LOG("%d never slept in %s (state %c, syscall %ld)",
-			       tid, what, proc_state(tid),
-			       proc_syscall_nr(tid));
-		}
-		sched_yield();
-	}
-}
-
-static const long epoll_wait_nrs[] = { NR_EPOLL_WAIT };
-static const long read_nrs[] = { __NR_read };
-
 #define WAIT_BLOCKED(pid, nrs, what) \
 	wait_blocked(_metadata, pid, nrs, sizeof(nrs) / sizeof(long), what)
 
@@ -1186,39 +885,12 @@ static long probe_report(void)
 	return ret == 0 ? 1 : ret;
 }
 
-/* api.md: without it, ATTACH_NOSTOP of an untraced task is -ESRCH/-EIO. */
-static long probe_nostop(void)
-{
-	int fds[2];
-	pid_t pid;
-	long ret;
-
-	pid = fork_sleeper(fds);
-	if (pid < 0)
-		return -1001;
-	ret = ptrace_err(PTRACE_ATTACH_NOSTOP, pid, 0, 0);
-	kill_sleeper(pid, fds);
-	if (ret == -ESRCH || ret == -EIO)
-		return 0;
-	return ret;
-}
-
 static bool report_supported(struct __test_metadata *_metadata)
 {
 	long ret = probe_report();
 
 	ASSERT_LE(0, ret) {
 		TH_LOG("PTRACE_REPORT probe failed: %ld", ret);
-	}
-	return ret == 1;
-}
-
-static bool nostop_supported(struct __test_metadata *_metadata)
-{
-	long ret = probe_nostop();
-
-	ASSERT_LE(0, ret) {
-		TH_LOG("PTRACE_ATTACH_NOSTOP probe failed: %ld", ret);
 	}
 	return ret == 1;
 }
@@ -1409,10 +1081,9 @@ static void run_report(struct __test_metadata *_metadata,
 TEST(probe)
 {
 	long report = probe_report();
-	long nostop = probe_nostop();
+	bool nostop = nostop_supported();
 
 	ASSERT_LE(0, report);
-	ASSERT_LE(0, nostop);
 	ksft_print_msg("PTRACE_REPORT: %s, PTRACE_ATTACH_NOSTOP: %s\n",
 		       report ? "supported" : "not supported",
 		       nostop ? "supported" : "not supported");
@@ -2229,7 +1900,7 @@ TEST_F(report, nostop_spin_pc_in_loop)
 	struct tracee_ctx *t = &self->t;
 	struct tracee_regs regs;
 
-	if (!nostop_supported(_metadata))
+	if (!nostop_supported())
 		SKIP(return, "PTRACE_ATTACH_NOSTOP not supported");
 	start(_metadata, t, body_spin, true);
 	wait_spinning(_metadata, 0);
@@ -2251,7 +1922,7 @@ TEST_F(report, nostop_epoll_wait_no_eintr)
 	struct tracee_ctx *t = &self->t;
 	struct call_result res;
 
-	if (!nostop_supported(_metadata))
+	if (!nostop_supported())
 		SKIP(return, "PTRACE_ATTACH_NOSTOP not supported");
 	if (!have_proc_syscall())
 		SKIP(return, "no /proc/PID/syscall");
@@ -2301,7 +1972,7 @@ TEST_F(report, nostop_group_pending_trap_stops_once)
 	struct pollfd pfd = { .events = POLLIN };
 	char msg = 0;
 
-	if (!nostop_supported(_metadata))
+	if (!nostop_supported())
 		SKIP(return, "PTRACE_ATTACH_NOSTOP not supported");
 	start(_metadata, t, body_vfork_wait, true);
 	while (proc_state(t->pid) != 'D') {
@@ -2836,7 +2507,7 @@ FIXTURE_SETUP(threads)
 	if ((variant->report || variant->group) &&
 	    !report_supported(_metadata))
 		SKIP(return, "PTRACE_REPORT not supported");
-	if (variant->nostop && !nostop_supported(_metadata))
+	if (variant->nostop && !nostop_supported())
 		SKIP(return, "PTRACE_ATTACH_NOSTOP not supported");
 	if (!have_proc_syscall())
 		SKIP(return, "no /proc/PID/syscall");
