@@ -28,7 +28,6 @@
 
 /* include/linux/sched.h; shown in the flags field of /proc/PID/stat */
 #define PF_USER_WORKER		0x00004000
-#define PF_KTHREAD		0x00200000
 
 /* A flag bit of PTRACE_ATTACH_NOSTOP that is not defined. */
 #define BAD_FLAG		0x80000000UL
@@ -161,36 +160,6 @@ static bool tid_in(const pid_t *tids, int n, pid_t tid)
 	return false;
 }
 
-static bool is_kthread(pid_t pid)
-{
-	unsigned long flags;
-	char state;
-
-	return proc_stat(pid, &state, &flags) && (flags & PF_KTHREAD);
-}
-
-/* kthreadd is pid 2, unless a pid namespace hides it; then look around. */
-static pid_t find_kthread(void)
-{
-	struct dirent *de;
-	pid_t found = 0;
-	DIR *dir;
-
-	if (is_kthread(2))
-		return 2;
-	dir = opendir("/proc");
-	if (!dir)
-		return 0;
-	while (!found && (de = readdir(dir))) {
-		pid_t pid = strtol(de->d_name, NULL, 10);
-
-		if (pid > 0 && is_kthread(pid))
-			found = pid;
-	}
-	closedir(dir);
-	return found;
-}
-
 static int read_int_file(const char *path)
 {
 	char buf[32], *end;
@@ -251,13 +220,6 @@ static void body_echo(const struct chan *c)
 	say(c, 'a');
 	hear(c);
 	_exit(0);
-}
-
-static void body_exit5_on_go(const struct chan *c)
-{
-	say(c, 'r');
-	hear(c);
-	_exit(5);
 }
 
 static void body_exit_at_once(const struct chan *c)
@@ -480,19 +442,6 @@ static void body_thread_on_go(const struct chan *c)
 	say(c, 'j');
 	hear(c);
 	_exit(0);
-}
-
-/*
- * clone() without a new stack, through the system call: s390 takes the
- * stack first and the flags second (CLONE_BACKWARDS2).
- */
-static long raw_clone(unsigned long flags)
-{
-#ifdef __s390__
-	return syscall(__NR_clone, 0, flags, NULL, NULL, 0);
-#else
-	return syscall(__NR_clone, flags, 0, NULL, NULL, 0);
-#endif
 }
 
 /*
@@ -874,39 +823,11 @@ static void body_exec_parent(const struct chan *c)
 /* Tracer side                                                        */
 /* ------------------------------------------------------------------ */
 
-static void wait_killed(struct __test_metadata *_metadata, pid_t pid,
-			int sig, const char *what)
-{
-	int status;
-
-	ASSERT_EQ(pid, wait_for(pid, &status, 0)) {
-		TH_LOG("%s: waitpid: %m", what);
-	}
-	ASSERT_TRUE(WIFSIGNALED(status)) {
-		TH_LOG("%s: status %#x is not a death by signal", what, status);
-	}
-	ASSERT_EQ(sig, WTERMSIG(status)) {
-		TH_LOG("%s: status %#x", what, status);
-	}
-}
-
 static void send_int(struct __test_metadata *_metadata, int fd, int val)
 {
 	ASSERT_EQ((ssize_t)sizeof(val), write(fd, &val, sizeof(val))) {
 		TH_LOG("write to helper: %m");
 	}
-}
-
-/* PTRACE_GETEVENTMSG; an ASSERT, as callers may wait on the result */
-static unsigned long event_msg(struct __test_metadata *_metadata, pid_t pid)
-{
-	unsigned long msg = -1UL;
-
-	ASSERT_EQ(0, ptrace_err(PTRACE_GETEVENTMSG, pid, 0,
-				(unsigned long)&msg)) {
-		TH_LOG("PTRACE_GETEVENTMSG: %m");
-	}
-	return msg;
 }
 
 /* ------------------------------------------------------------------ */
@@ -3082,31 +3003,67 @@ TEST_F(nostop, detach_nostop_unwaited_step_sigtrap)
 }
 
 /*
- * The SIGTRAP of a step may still be pending when the tracee stops for
- * something else first, here the trap of PTRACE_INTERRUPT, which is taken
- * before a signal is dequeued: PTRACE_DETACH_NOSTOP drops it there too.
+ * step_into_next_read() with @body, then trap the tracee with
+ * PTRACE_INTERRUPT while it sleeps in read(): the interrupted read() is
+ * restarted, and its exit, stepped, raises the SIGTRAP of the step, left
+ * pending behind the trap, which is taken before a signal is dequeued.
+ * False, after a SKIP, where no step SIGTRAP is raised at a system call
+ * exit.
  */
-TEST_F(nostop, detach_nostop_pending_step_sigtrap)
+static bool step_trap_pending(struct __test_metadata *_metadata,
+			      struct _test_data_nostop *self, body_fn body)
 {
 	struct ptrace_peeksiginfo_args args = { .nr = 1 };
 	siginfo_t si = { 0 };
 
-	if (!step_into_next_read(_metadata, self, body_echo))
-		return;
+	if (!step_into_next_read(_metadata, self, body))
+		return false;
 	wait_blocked(_metadata, self->pid, read_nrs, 1, "read, stepping");
-	/* read() is restarted; its exit, stepped, raises the SIGTRAP */
 	ASSERT_EQ(0, ptrace_err(PTRACE_INTERRUPT, self->pid, 0, 0));
 	wait_stop(_metadata, self->pid, EVENT_STOP_OF(SIGTRAP),
 		  "interrupt trap");
 	if (ptrace_err(PTRACE_PEEKSIGINFO, self->pid, (unsigned long)&args,
 		       (unsigned long)&si) != 1)
-		SKIP(return, "no step SIGTRAP raised at a system call exit here");
+		SKIP(return false, "no step SIGTRAP at a system call exit here");
 	ASSERT_EQ(SIGTRAP, si.si_signo);
-	ASSERT_LT(0, si.si_code);
+	return true;
+}
 
+/*
+ * The SIGTRAP of a step may still be pending when the tracee stops for
+ * something else first: PTRACE_DETACH_NOSTOP drops it there too.
+ */
+TEST_F(nostop, detach_nostop_pending_step_sigtrap)
+{
+	if (!step_trap_pending(_metadata, self, body_echo))
+		return;
 	ASSERT_EQ(1, detach_nostop(self->pid, 0));
 	send_go(_metadata, self->go[1]);
 	/* untraced, it exits, not killed by SIGTRAP */
+	wait_exit(_metadata, self->pid, 0, "detached tracee");
+}
+
+/*
+ * The SIGTRAP of a step stays the tracer's after the tracer resumed the
+ * tracee with PTRACE_CONT: detached in the signal-delivery-stop of that
+ * SIGTRAP, which it has not waited for, the tracee does not get it.
+ */
+TEST_F(nostop, detach_nostop_step_sigtrap_after_cont)
+{
+	siginfo_t si = { 0 };
+
+	if (!step_trap_pending(_metadata, self, body_echo))
+		return;
+	ASSERT_EQ(0, ptrace_err(PTRACE_CONT, self->pid, 0, 0));
+	ASSERT_EQ(0, waitid(P_PID, self->pid, &si,
+			    WSTOPPED | WNOWAIT | __WALL)) {
+		TH_LOG("waitid: %m");
+	}
+	ASSERT_EQ(CLD_TRAPPED, si.si_code);
+	ASSERT_EQ(SIGTRAP, si.si_status);
+
+	ASSERT_EQ(1, detach_nostop(self->pid, 0));
+	send_go(_metadata, self->go[1]);
 	wait_exit(_metadata, self->pid, 0, "detached tracee");
 }
 
@@ -3151,6 +3108,25 @@ TEST_F(nostop, detach_nostop_stepping_sent_sigtrap_kept)
 				(unsigned long)&si));
 	ASSERT_EQ(SI_TKILL, si.si_code);
 
+	ASSERT_EQ(1, detach_nostop(self->pid, 0));
+	read_report(_metadata, self->report[0], &msg, 1, "SIGTRAP handler");
+	EXPECT_EQ('t', msg);
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, self->pid, 0, "detached tracee");
+}
+
+/*
+ * A SIGTRAP that tgkill() sends while the step's is pending merges into
+ * it, as a second SIGTRAP does: the pending one is then the tracee's too,
+ * and PTRACE_DETACH_NOSTOP leaves it, so that the handler runs.
+ */
+TEST_F(nostop, detach_nostop_sent_sigtrap_on_pending_step_kept)
+{
+	char msg = 0;
+
+	if (!step_trap_pending(_metadata, self, body_echo_trap))
+		return;
+	ASSERT_EQ(0, syscall(__NR_tgkill, self->pid, self->pid, SIGTRAP));
 	ASSERT_EQ(1, detach_nostop(self->pid, 0));
 	read_report(_metadata, self->report[0], &msg, 1, "SIGTRAP handler");
 	EXPECT_EQ('t', msg);

@@ -32,9 +32,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* include/linux/sched.h; shown in the flags field of /proc/PID/stat */
-#define PF_KTHREAD		0x00200000
-
 /* include/uapi/linux/sched.h, for libcs that do not define them */
 #ifndef CLONE_PTRACE
 #define CLONE_PTRACE		0x00002000
@@ -281,13 +278,6 @@ static void body_exec_on_go(const struct chan *c)
 	exec_helper();
 }
 
-static void body_exit5_on_go(const struct chan *c)
-{
-	say(c, 'r');
-	hear(c);
-	_exit(5);
-}
-
 /* After a go, fork a child that exits at once; report its pid. */
 static void body_fork_on_go(const struct chan *c)
 {
@@ -315,19 +305,6 @@ static void body_vfork_on_go(const struct chan *c)
 	say_int(c, child);
 	hear(c);
 	_exit(0);
-}
-
-/*
- * clone() without a new stack, through the system call: s390 takes the
- * stack first and the flags second (CLONE_BACKWARDS2).
- */
-static long raw_clone(unsigned long flags)
-{
-#ifdef __s390__
-	return syscall(__NR_clone, 0, flags, NULL, NULL, 0);
-#else
-	return syscall(__NR_clone, flags, 0, NULL, NULL, 0);
-#endif
 }
 
 /*
@@ -466,34 +443,6 @@ static void body_seize_and_exit(const struct chan *c)
 /* Tracer side                                                        */
 /* ------------------------------------------------------------------ */
 
-static void wait_killed(struct __test_metadata *_metadata, pid_t pid,
-			int sig, const char *what)
-{
-	int status;
-
-	ASSERT_EQ(pid, wait_for(pid, &status, 0)) {
-		TH_LOG("%s: waitpid: %m", what);
-	}
-	ASSERT_TRUE(WIFSIGNALED(status)) {
-		TH_LOG("%s: status %#x is not a death by signal", what, status);
-	}
-	ASSERT_EQ(sig, WTERMSIG(status)) {
-		TH_LOG("%s: status %#x", what, status);
-	}
-}
-
-/* PTRACE_GETEVENTMSG; an ASSERT, as callers may wait on the result */
-static unsigned long event_msg(struct __test_metadata *_metadata, pid_t pid)
-{
-	unsigned long msg = -1UL;
-
-	ASSERT_EQ(0, ptrace_err(PTRACE_GETEVENTMSG, pid, 0,
-				(unsigned long)&msg)) {
-		TH_LOG("PTRACE_GETEVENTMSG: %m");
-	}
-	return msg;
-}
-
 static void get_siginfo(struct __test_metadata *_metadata, pid_t pid,
 			siginfo_t *si)
 {
@@ -501,28 +450,6 @@ static void get_siginfo(struct __test_metadata *_metadata, pid_t pid,
 	ASSERT_EQ(0, ptrace_err(PTRACE_GETSIGINFO, pid, 0, (unsigned long)si)) {
 		TH_LOG("PTRACE_GETSIGINFO: %m");
 	}
-}
-
-/* PTRACE_ATTACH and consume the SIGSTOP stop it causes. */
-static void attach_stopped(struct __test_metadata *_metadata, pid_t pid)
-{
-	ASSERT_EQ(0, ptrace_err(PTRACE_ATTACH, pid, 0, 0)) {
-		TH_LOG("PTRACE_ATTACH: %m");
-	}
-	wait_stop(_metadata, pid, SIGSTOP, "attach stop");
-}
-
-/* PTRACE_SEIZE with @options and trap the tracee with PTRACE_INTERRUPT. */
-static void seize_interrupted(struct __test_metadata *_metadata, pid_t pid,
-			      unsigned long options)
-{
-	ASSERT_EQ(0, ptrace_err(PTRACE_SEIZE, pid, 0, options)) {
-		TH_LOG("PTRACE_SEIZE: %m");
-	}
-	ASSERT_EQ(0, ptrace_err(PTRACE_INTERRUPT, pid, 0, 0)) {
-		TH_LOG("PTRACE_INTERRUPT: %m");
-	}
-	wait_stop(_metadata, pid, EVENT_STOP_OF(SIGTRAP), "interrupt stop");
 }
 
 /*
@@ -543,36 +470,6 @@ static void seize_group_stop(struct __test_metadata *_metadata, pid_t pid)
 
 #define WAIT_BLOCKED(pid, nrs, what) \
 	wait_blocked(_metadata, pid, nrs, sizeof(nrs) / sizeof(long), what)
-
-static bool is_kthread(pid_t pid)
-{
-	unsigned long flags;
-	char state;
-
-	return proc_stat(pid, &state, &flags) && (flags & PF_KTHREAD);
-}
-
-/* kthreadd is pid 2, unless a pid namespace hides it; then look around. */
-static pid_t find_kthread(void)
-{
-	struct dirent *de;
-	pid_t found = 0;
-	DIR *dir;
-
-	if (is_kthread(2))
-		return 2;
-	dir = opendir("/proc");
-	if (!dir)
-		return 0;
-	while (!found && (de = readdir(dir))) {
-		pid_t pid = atoi(de->d_name);
-
-		if (pid > 0 && is_kthread(pid))
-			found = pid;
-	}
-	closedir(dir);
-	return found;
-}
 
 /* ------------------------------------------------------------------ */
 /* Attach checks, for PTRACE_ATTACH and PTRACE_SEIZE alike            */
@@ -896,18 +793,50 @@ TEST_F(tracee, interrupt_event_stop)
 	EXPECT_EQ(0UL, event_msg(_metadata, self->pid));
 }
 
+/* A thread of @pid other than its leader, or 0. */
+static pid_t other_thread(pid_t pid)
+{
+	struct dirent *de;
+	char path[64];
+	pid_t tid, found = 0;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return 0;
+	while (!found && (de = readdir(dir))) {
+		tid = strtol(de->d_name, NULL, 10);
+		if (tid > 0 && tid != pid)
+			found = tid;
+	}
+	closedir(dir);
+	return found;
+}
+
 /*
  * ptrace_request() never looks at addr and data for PTRACE_INTERRUPT: any
- * value is taken, and the one tracee named is trapped.
+ * value is taken, and only the thread named is trapped, not the other
+ * seized thread of its process, which goes on echoing.
  */
 TEST_F(tracee, interrupt_ignores_addr_data)
 {
-	start(_metadata, self, body_idle, true);
+	char msg = 0;
+	pid_t tid;
+
+	start(_metadata, self, body_two_threads_echo, true);
+	tid = other_thread(self->pid);
+	ASSERT_LT(0, tid);
 	ASSERT_EQ(0, ptrace_err(PTRACE_SEIZE, self->pid, 0, 0));
-	ASSERT_EQ(0, ptrace_err(PTRACE_INTERRUPT, self->pid, 1, 1));
-	wait_stop(_metadata, self->pid, EVENT_STOP_OF(SIGTRAP),
-		  "interrupt stop");
-	EXPECT_EQ(0UL, event_msg(_metadata, self->pid));
+	ASSERT_EQ(0, ptrace_err(PTRACE_SEIZE, tid, 0, 0));
+	ASSERT_EQ(0, ptrace_err(PTRACE_INTERRUPT, tid, 1, 1));
+	wait_stop(_metadata, tid, EVENT_STOP_OF(SIGTRAP), "interrupt stop");
+	EXPECT_EQ(0UL, event_msg(_metadata, tid));
+	/* trapped, the leader could not echo: the trap is set before return */
+	send_go(_metadata, self->go[1]);
+	read_report(_metadata, self->report[0], &msg, 1, "leader's echo");
+	EXPECT_EQ('a', msg);
+	expect_no_report(_metadata, self->pid, "leader");
 }
 
 /* ptrace_do_notify(): the siginfo a tracer reads at an interrupt stop */

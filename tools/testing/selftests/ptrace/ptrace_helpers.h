@@ -8,6 +8,7 @@
 
 #include "../kselftest_harness.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -26,6 +27,9 @@
 
 /* Not <sys/ptrace.h>: glibc's copy of the constants clashes with the uapi. */
 #include <linux/ptrace.h>
+
+/* include/linux/sched.h; shown in the flags field of /proc/PID/stat */
+#define PF_KTHREAD		0x00200000
 
 #ifndef PR_SET_PTRACER_ANY
 #define PR_SET_PTRACER_ANY ((unsigned long)-1)
@@ -224,6 +228,36 @@ static inline void wait_blocked(struct __test_metadata *_metadata, pid_t tid,
 	}
 }
 
+static inline bool is_kthread(pid_t pid)
+{
+	unsigned long flags;
+	char state;
+
+	return proc_stat(pid, &state, &flags) && (flags & PF_KTHREAD);
+}
+
+/* kthreadd is pid 2, unless a pid namespace hides it; then look around. */
+static inline pid_t find_kthread(void)
+{
+	struct dirent *de;
+	pid_t found = 0;
+	DIR *dir;
+
+	if (is_kthread(2))
+		return 2;
+	dir = opendir("/proc");
+	if (!dir)
+		return 0;
+	while (!found && (de = readdir(dir))) {
+		pid_t pid = strtol(de->d_name, NULL, 10);
+
+		if (pid > 0 && is_kthread(pid))
+			found = pid;
+	}
+	closedir(dir);
+	return found;
+}
+
 /* ------------------------------------------------------------------ */
 /* Tracee side: never ASSERT here, it would only end this process.    */
 /* ------------------------------------------------------------------ */
@@ -269,6 +303,26 @@ static inline int hear_int(const struct chan *c)
 
 	hear_buf(c, &val, sizeof(val));
 	return val;
+}
+
+/*
+ * clone() without a new stack, through the system call: s390 takes the
+ * stack first and the flags second (CLONE_BACKWARDS2).
+ */
+static inline long raw_clone(unsigned long flags)
+{
+#ifdef __s390__
+	return syscall(__NR_clone, 0, flags, NULL, NULL, 0);
+#else
+	return syscall(__NR_clone, flags, 0, NULL, NULL, 0);
+#endif
+}
+
+static inline void body_exit5_on_go(const struct chan *c)
+{
+	say(c, 'r');
+	hear(c);
+	_exit(5);
 }
 
 static inline pid_t spawn(body_fn body, const int go[2], const int report[2])
@@ -363,6 +417,58 @@ static inline void send_go(struct __test_metadata *_metadata, int fd)
 	ASSERT_EQ(1, write(fd, "g", 1)) {
 		TH_LOG("write go: %m");
 	}
+}
+
+/* WUNTRACED: a job control stop shows up instead of hanging the test. */
+static inline void wait_killed(struct __test_metadata *_metadata, pid_t pid,
+			       int sig, const char *what)
+{
+	int status;
+
+	ASSERT_EQ(pid, wait_for(pid, &status, WUNTRACED)) {
+		TH_LOG("%s: waitpid: %m", what);
+	}
+	ASSERT_TRUE(WIFSIGNALED(status)) {
+		TH_LOG("%s: status %#x is not a death by signal", what, status);
+	}
+	ASSERT_EQ(sig, WTERMSIG(status)) {
+		TH_LOG("%s: status %#x", what, status);
+	}
+}
+
+/* PTRACE_GETEVENTMSG; an ASSERT, as callers may wait on the result */
+static inline unsigned long event_msg(struct __test_metadata *_metadata, pid_t pid)
+{
+	unsigned long msg = -1UL;
+
+	ASSERT_EQ(0, ptrace_err(PTRACE_GETEVENTMSG, pid, 0,
+				(unsigned long)&msg)) {
+		TH_LOG("PTRACE_GETEVENTMSG: %m");
+	}
+	return msg;
+}
+
+/* PTRACE_ATTACH and consume the SIGSTOP stop it causes. */
+static inline void attach_stopped(struct __test_metadata *_metadata, pid_t pid)
+{
+	ASSERT_EQ(0, ptrace_err(PTRACE_ATTACH, pid, 0, 0)) {
+		TH_LOG("PTRACE_ATTACH: %m");
+	}
+	wait_stop(_metadata, pid, SIGSTOP, "attach stop");
+}
+
+/* PTRACE_SEIZE with @options and trap the tracee with PTRACE_INTERRUPT. */
+static inline void seize_interrupted(struct __test_metadata *_metadata, pid_t pid,
+				     unsigned long options)
+{
+	ASSERT_EQ(0, ptrace_err(PTRACE_SEIZE, pid, 0, options)) {
+		TH_LOG("PTRACE_SEIZE: %m");
+	}
+	ASSERT_EQ(0, ptrace_err(PTRACE_INTERRUPT, pid, 0, 0)) {
+		TH_LOG("PTRACE_INTERRUPT: %m");
+	}
+	wait_stop(_metadata, pid, EVENT_STOP_OF(SIGTRAP), "interrupt stop");
+	EXPECT_EQ(0UL, event_msg(_metadata, pid));
 }
 
 /* The system calls a tracee sleeps in, by number */

@@ -285,13 +285,6 @@ static void body_exec_on_go(const struct chan *c)
 	_exit(TRACEE_EXEC_FAILED);
 }
 
-static void body_exit5_on_go(const struct chan *c)
-{
-	say(c, 'r');
-	hear(c);
-	_exit(5);
-}
-
 /* A second tracer: seize helper_target, report -errno, stay around. */
 static void body_seize_and_stay(const struct chan *c)
 {
@@ -678,35 +671,6 @@ static void start(struct __test_metadata *_metadata, struct tracee_ctx *t,
 		wait_ready(_metadata, t->report[0]);
 }
 
-/* WUNTRACED: a job control stop shows up instead of hanging the test. */
-static void wait_killed(struct __test_metadata *_metadata, pid_t pid,
-			int sig, const char *what)
-{
-	int status;
-
-	ASSERT_EQ(pid, wait_for(pid, &status, WUNTRACED)) {
-		TH_LOG("%s: waitpid: %m", what);
-	}
-	ASSERT_TRUE(WIFSIGNALED(status)) {
-		TH_LOG("%s: status %#x is not a death by signal", what, status);
-	}
-	ASSERT_EQ(sig, WTERMSIG(status)) {
-		TH_LOG("%s: status %#x", what, status);
-	}
-}
-
-/* PTRACE_GETEVENTMSG; an ASSERT, as callers may wait on the result */
-static unsigned long event_msg(struct __test_metadata *_metadata, pid_t pid)
-{
-	unsigned long msg = -1UL;
-
-	ASSERT_EQ(0, ptrace_err(PTRACE_GETEVENTMSG, pid, 0,
-				(unsigned long)&msg)) {
-		TH_LOG("PTRACE_GETEVENTMSG: %m");
-	}
-	return msg;
-}
-
 /* @status is the report stop: SIGTRAP, PTRACE_EVENT_STOP, REPORT's msg. */
 static void check_report_stop(struct __test_metadata *_metadata, pid_t pid,
 			      int status, const char *what)
@@ -734,29 +698,6 @@ static void wait_report_stop(struct __test_metadata *_metadata, pid_t pid,
 		TH_LOG("%s: waitpid: %m", what);
 	}
 	check_report_stop(_metadata, pid, status, what);
-}
-
-/* PTRACE_ATTACH and consume the SIGSTOP stop it causes. */
-static void attach_stopped(struct __test_metadata *_metadata, pid_t pid)
-{
-	ASSERT_EQ(0, ptrace_err(PTRACE_ATTACH, pid, 0, 0)) {
-		TH_LOG("PTRACE_ATTACH: %m");
-	}
-	wait_stop(_metadata, pid, SIGSTOP, "attach stop");
-}
-
-/* PTRACE_SEIZE with @options and trap the tracee with PTRACE_INTERRUPT. */
-static void seize_interrupted(struct __test_metadata *_metadata, pid_t pid,
-			      unsigned long options)
-{
-	ASSERT_EQ(0, ptrace_err(PTRACE_SEIZE, pid, 0, options)) {
-		TH_LOG("PTRACE_SEIZE: %m");
-	}
-	ASSERT_EQ(0, ptrace_err(PTRACE_INTERRUPT, pid, 0, 0)) {
-		TH_LOG("PTRACE_INTERRUPT: %m");
-	}
-	wait_stop(_metadata, pid, EVENT_STOP_OF(SIGTRAP), "interrupt stop");
-	EXPECT_EQ(0UL, event_msg(_metadata, pid));
 }
 
 static unsigned long peek(struct __test_metadata *_metadata, pid_t pid,
