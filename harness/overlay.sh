@@ -13,6 +13,15 @@ g() { git -C "$tree" "$@"; }
 [ -z "$(g status --porcelain --untracked-files=no)" ] ||
 	{ echo "overlay: $tree has uncommitted changes: commit them first" >&2; exit 1; }
 
+bad=$(g log --format='%h %an <%ae> / %cn <%ce> %s' base..HEAD |
+	grep -vF "$series_author / $series_author" || true)
+[ -z "$bad" ] || {
+	echo "overlay: commits not authored and committed as $series_author:"
+	echo "$bad"
+	echo "(git commit --amend --no-edit --reset-author with that identity)"
+	exit 1
+} >&2
+
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 {

@@ -7,6 +7,7 @@
 # benchmarks).  Fails on a QEMU timeout; harness/tap.sh judges the TAP.
 #
 # usage: run.sh ARCH OBJ KST LOG [TESTS [RUN]]
+# QEMU_MEM: the guest's memory (1G), more for the big benchmarks.
 # KST_TIMEOUT: the runner's timeout per test program, in seconds, instead
 # of its default (run_kselftest.sh -o), for slow kernels such as the debug one.
 set -euo pipefail
@@ -50,7 +51,7 @@ list=$obj/initramfs.list
 mkdir -p "$(dirname "$log")"
 rc=0
 timeout -k 10 "$QEMU_TIMEOUT" $QEMU -nodefaults -display none -serial stdio \
-	-no-reboot -smp 2 -m 1G -kernel "$obj/$IMAGE" -initrd "$obj/initramfs.cpio" \
+	-no-reboot -smp 2 -m "${QEMU_MEM:-1G}" -kernel "$obj/$IMAGE" -initrd "$obj/initramfs.cpio" \
 	-append "console=$CONSOLE panic=-1 oops=panic panic_on_warn=1 kst=$tests${run:+ run=$run}${KST_TIMEOUT:+ kst_timeout=$KST_TIMEOUT}" \
 	< /dev/null > "$log" 2>&1 || rc=$?
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then

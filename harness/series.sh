@@ -16,6 +16,8 @@
 # for the mainline series, stable-6.12 for the backport.
 ovl=$(cd "$top" && cd "${OVERLAY:-.}" && pwd)
 series=$ovl/series
+# Who authors and commits every commit of the kernel trees: the project.
+series_author='Ptrace Nostop Developers <ptrace-nostop@example.org>'
 
 series_count() { grep -c '^%% ' "$series" || true; }
 

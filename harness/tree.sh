@@ -14,6 +14,9 @@ base=$1 tree=$(realpath -m "$2")
 [ -d "$tree" ] || git -C "$base" worktree add -q -B series "$tree" base
 export GIT_DIR
 GIT_DIR=$(git -C "$tree" rev-parse --absolute-git-dir)
+# Whoever edits the tree commits as the project (harness/overlay.sh checks).
+git config user.name "${series_author% <*}"
+git config user.email "$(echo "$series_author" | sed 's/.*<\(.*\)>/\1/')"
 git -C "$tree" symbolic-ref -q HEAD >/dev/null ||
 	{ echo "tree: $tree is not on a branch" >&2; exit 1; }
 

@@ -14,17 +14,20 @@
  *    do; this one needs the threads detached again, which is not timed;
  *  - and, as a unit of cost, N getppid() calls.
  *
+ * With "nostop" as argv[2], the two loops are left out: for tens of
+ * thousands of threads they take minutes under emulation.
+ *
  * Then the threads are released (the epoll set becomes readable) and count
  * the epoll_wait() calls that failed with EINTR: the price the tracee pays.
  *
- * The group attach and PTRACE_DETACH_NOSTOP walk the threads with
- * tasklist_lock held for writing, as a tracer's exit (exit_ptrace()) walks
- * its tracees.  What that costs the rest of the system is measured from
- * another CPU: a probe thread there calls setpgid(), which takes
- * tasklist_lock for writing, in a loop, and "max wait" is its slowest call
- * during each method (during the getppid() calls: the probe's own noise).
- * The exit of a tracer that seized the N threads is measured as the
- * precedent.
+ * The group attach and PTRACE_DETACH_NOSTOP take tasklist_lock for
+ * writing, a batch of threads at a time; a tracer's exit (exit_ptrace())
+ * holds it while it detaches all its tracees.  What a hold costs the rest
+ * of the system is measured from another CPU: a probe thread there calls
+ * setpgid(), which takes tasklist_lock for writing, in a loop, and "max
+ * wait" is its slowest call during each method (during the getppid()
+ * calls: the probe's own noise).  The exit of a tracer that seized the N
+ * threads is measured as the precedent.
  */
 
 #define _GNU_SOURCE
@@ -62,7 +65,8 @@
 
 #define DEFAULT_THREADS		4000
 #define THREAD_STACK_SIZE	(64 * 1024)
-#define SETTLE_TIMEOUT_SEC	30	/* for the target to start its threads */
+/* for the target to start its threads: per 4000 threads, 30 s at least */
+#define SETTLE_TIMEOUT_SEC	30
 #define NSEC_PER_SEC		1000000000LL
 
 /* Written by the target's threads, read by the benchmark. */
@@ -345,7 +349,8 @@ static void kill_and_reap(pid_t pid)
 /* Fork a target with @nthreads threads, all asleep in epoll_wait(). */
 static bool start_target(struct target *t, int nthreads)
 {
-	long long deadline = now_ns() + SETTLE_TIMEOUT_SEC * NSEC_PER_SEC;
+	int settle_sec = SETTLE_TIMEOUT_SEC * ((nthreads + 3999) / 4000);
+	long long deadline = now_ns() + settle_sec * NSEC_PER_SEC;
 	int fds[2], status, err;
 
 	memset(shared, 0, sizeof(*shared));
@@ -387,7 +392,7 @@ static bool start_target(struct target *t, int nthreads)
 	if (!wait_all_asleep(t->pid, deadline)) {
 		fprintf(stderr,
 			"attach_bench: the target's threads did not all fall asleep within %d s\n",
-			SETTLE_TIMEOUT_SEC);
+			settle_sec);
 		kill_and_reap(t->pid);
 		close(t->release);
 		return false;
@@ -622,6 +627,33 @@ static long read_pid_max(void)
 	return val > 0 ? val : 4 * 1024 * 1024;
 }
 
+/*
+ * Raise a system limit to @min if it is lower and we may (root in the
+ * test VM): tens of thousands of threads need more pids, tasks and
+ * mappings (a stack and its guard each) than the defaults give.
+ */
+static void raise_sysctl(const char *path, long min)
+{
+	char buf[32];
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n > 0) {
+		buf[n] = '\0';
+		if (strtol(buf, NULL, 10) < min) {
+			n = snprintf(buf, sizeof(buf), "%ld", min);
+			if (pwrite(fd, buf, n, 0) != n)
+				fprintf(stderr, "attach_bench: cannot raise %s to %ld: %s\n",
+					path, min, strerror(errno));
+		}
+	}
+	close(fd);
+}
+
 static void print_result(const struct result *r, const struct result *unit)
 {
 	char attached[24], ratio[24], eintr[24], wait[24];
@@ -671,12 +703,18 @@ int main(int argc, char **argv)
 	struct rlimit rl;
 	long pid_max;
 	int nthreads;
+	bool loops;
 
 	nthreads = argc > 1 ? strtol(argv[1], NULL, 10) : DEFAULT_THREADS;
-	if (nthreads < 1) {
-		fprintf(stderr, "usage: %s [threads]\n", argv[0]);
+	loops = argc < 3;
+	if (nthreads < 1 || argc > 3 || (!loops && strcmp(argv[2], "nostop"))) {
+		fprintf(stderr, "usage: %s [threads [nostop]]\n", argv[0]);
 		return 2;
 	}
+	/* two targets at a time, at most: the tracer's exit and the next */
+	raise_sysctl("/proc/sys/kernel/pid_max", 2L * nthreads + 4096);
+	raise_sysctl("/proc/sys/kernel/threads-max", 2L * nthreads + 4096);
+	raise_sysctl("/proc/sys/vm/max_map_count", 4L * nthreads + 65536);
 	/* Threads count against RLIMIT_NPROC: take what we may. */
 	if (!getrlimit(RLIMIT_NPROC, &rl) && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
@@ -696,8 +734,10 @@ int main(int argc, char **argv)
 	start_probe();
 	if (!bench_nostop(nthreads, &nostop, &detach))
 		printf("attach_bench: no PTRACE_ATTACH_NOSTOP; measuring the others\n");
-	bench_loop(nthreads, false, attached, pid_max, &seize);
-	bench_loop(nthreads, true, attached, pid_max, &attach);
+	if (loops) {
+		bench_loop(nthreads, false, attached, pid_max, &seize);
+		bench_loop(nthreads, true, attached, pid_max, &attach);
+	}
 	bench_tracer_exit(nthreads, attached, pid_max, &tracer_exit);
 	bench_getppid(nthreads, &getppid_r);
 	stop_probe();
@@ -705,8 +745,10 @@ int main(int argc, char **argv)
 	printf("%-30s %9s %11s %10s %7s %12s\n", "method", "attached", "ms",
 	       "x NOSTOP", "EINTR", "max wait us");
 	print_result(&nostop, &nostop);
-	print_result(&seize, &nostop);
-	print_result(&attach, &nostop);
+	if (loops) {
+		print_result(&seize, &nostop);
+		print_result(&attach, &nostop);
+	}
 	print_result(&getppid_r, &nostop);
 	printf("%-30s %9s\n", "", "detached");
 	print_result(&detach, &nostop);

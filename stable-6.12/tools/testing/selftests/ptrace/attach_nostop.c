@@ -2882,6 +2882,280 @@ TEST_F(nostop, group_report_group_stop_clone)
 	group_report_clone_held(_metadata, self, SIGSTOP);
 }
 
+#define FAIL_WALK	"/sys/kernel/debug/fail_ptrace_walk"
+
+/* The threads of body_walk(): more than a group walk visits in one batch. */
+#define WALK_THREADS	100
+
+static int walk_cmd[2];		/* body_walk(): leader -> last thread */
+
+static void *thread_idle(void *arg)
+{
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static void *thread_tid_idle(void *arg)
+{
+	say_int(arg, sys_gettid());
+	return thread_idle(arg);
+}
+
+/*
+ * The last thread of body_walk(): on 't', trace itself (PTRACE_TRACEME)
+ * and report 0 or the errno; on 'c', create a thread that reports its tid.
+ */
+static void *thread_walk_last(void *arg)
+{
+	pthread_t thread;
+	char cmd;
+
+	say_int(arg, sys_gettid());
+	while (read(walk_cmd[0], &cmd, 1) == 1) {
+		if (cmd == 't')
+			say_int(arg, sys_ptrace(PTRACE_TRACEME, 0, 0, 0) ?
+				     errno : 0);
+		else if (pthread_create(&thread, NULL, thread_tid_idle, arg))
+			_exit(TRACEE_SETUP_FAILED);
+	}
+	_exit(TRACEE_SETUP_FAILED);
+}
+
+/*
+ * WALK_THREADS threads: the leader first in the group's list, the one
+ * that reports its tid last, idle ones between.  Then for each command
+ * heard, the leader passes it to the last thread and, on 'c', creates a
+ * thread that reports its tid too.
+ */
+static void body_walk(const struct chan *c)
+{
+	pthread_attr_t attr;
+	pthread_t thread;
+	char cmd;
+	int i;
+
+	if (pipe(walk_cmd) || small_stack(&attr))
+		_exit(TRACEE_SETUP_FAILED);
+	for (i = 2; i < WALK_THREADS; i++) {
+		if (pthread_create(&thread, &attr, thread_idle, NULL))
+			_exit(TRACEE_SETUP_FAILED);
+	}
+	if (pthread_create(&thread, &attr, thread_walk_last, (void *)c))
+		_exit(TRACEE_SETUP_FAILED);
+	for (;;) {
+		hear_buf(c, &cmd, 1);
+		if (cmd == 'c' &&
+		    pthread_create(&thread, &attr, thread_tid_idle, (void *)c))
+			_exit(TRACEE_SETUP_FAILED);
+		if (write(walk_cmd[1], &cmd, 1) != 1)
+			_exit(TRACEE_SETUP_FAILED);
+	}
+}
+
+/* What a second thread of the tracer does while the first is held. */
+struct walk_act {
+	pid_t caller;		/* the tracer's thread in the group request */
+	int go, report;		/* to and from the tracee */
+	char cmd;		/* for body_walk() */
+	int nr;			/* the ints it reports for @cmd */
+	int vals[2];
+	const char *err;	/* what went wrong, or NULL */
+};
+
+static void walk_act_sig(int sig)
+{
+}
+
+/*
+ * Wait for the group request of @a->caller to be held between two batches
+ * (fail_ptrace_walk), have the tracee do @a->cmd meanwhile, read what it
+ * reports, and end the hold with a signal.  Not a test thread: no ASSERT.
+ */
+static void *walk_act(void *arg)
+{
+	long long deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
+	struct walk_act *a = arg;
+	struct pollfd pfd = { .fd = a->report, .events = POLLIN };
+	char wchan[128];
+	int i;
+
+	for (;;) {
+		read_wchan(a->caller, wchan, sizeof(wchan));
+		if (!strncmp(wchan, "ptrace_walk_delay", 17) &&
+		    proc_state(a->caller) == 'D')
+			break;
+		if (now_ns() > deadline) {
+			a->err = "the walk was never held";
+			goto out;
+		}
+		sched_yield();
+	}
+	if (write(a->go, &a->cmd, 1) != 1) {
+		a->err = "cannot send the command";
+		goto out;
+	}
+	for (i = 0; i < a->nr; i++) {
+		if (poll(&pfd, 1, READ_TIMEOUT_MS) != 1 ||
+		    read(a->report, &a->vals[i], sizeof(int)) != sizeof(int)) {
+			a->err = "no answer from the tracee";
+			goto out;
+		}
+	}
+out:
+	syscall(__NR_tgkill, getpid(), a->caller, SIGUSR1);
+	return NULL;
+}
+
+/* Start body_walk(); fill @last with the tid of its last thread. */
+static void walk_start(struct __test_metadata *_metadata,
+		       struct _test_data_nostop *self, pid_t *last)
+{
+	start(_metadata, self, body_walk, false);
+	read_report(_metadata, self->report[0], last, sizeof(*last), "tid");
+}
+
+/*
+ * Hold the @interval-th next group walk of this thread between two batches
+ * (fail_ptrace_walk, the debug kernel), and start a thread that acts there
+ * (walk_act()) with @cmd.  False if the kernel cannot.
+ */
+static bool walk_hold(struct _test_data_nostop *self, struct walk_act *a,
+		      int interval, char cmd, int nr, pthread_t *thread)
+{
+	struct sigaction sa = { .sa_handler = walk_act_sig };
+
+	*a = (struct walk_act){
+		.caller = sys_gettid(), .go = self->go[1],
+		.report = self->report[0], .cmd = cmd, .nr = nr,
+	};
+	if (!have_kallsyms() || sigaction(SIGUSR1, &sa, NULL) ||
+	    !hold_next(FAIL_WALK, a->caller) ||
+	    /* long enough for any emulator: the signal ends it */
+	    !write_int_file(FAIL_WALK "/delay_ms", 60000) ||
+	    !write_int_file(FAIL_WALK "/interval", interval))
+		return false;
+	return !pthread_create(thread, NULL, walk_act, a);
+}
+
+/* The tracer of every thread of @pid is @tracer, but that of @other. */
+static void expect_tracers(struct __test_metadata *_metadata, pid_t pid,
+			   int nr, pid_t tracer, pid_t other)
+{
+	pid_t tids[WALK_THREADS + 2];
+	int i, n;
+
+	n = list_tasks(pid, tids, ARRAY_SIZE(tids));
+	ASSERT_EQ(nr, n);
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(tids[i] == other ? getpid() : tracer,
+			  tracer_of(pid, tids[i])) {
+			TH_LOG("thread %d", tids[i]);
+		}
+	}
+}
+
+/*
+ * A group PTRACE_ATTACH_NOSTOP takes tasklist_lock for a batch of threads
+ * at a time: cred_guard_mutex keeps out every other attach but
+ * PTRACE_TRACEME, which a thread not reached yet may call meanwhile.  It
+ * fails with EPERM, as if the attach had reached that thread first, and
+ * the attach gets every thread.
+ */
+TEST_F(nostop, group_attach_keeps_traceme_out)
+{
+	struct walk_act act;
+	pthread_t thread;
+	pid_t last = 0;
+	long ret;
+
+	walk_start(_metadata, self, &last);
+	if (!walk_hold(self, &act, 1, 't', 1, &thread))
+		SKIP(return, "no fail_ptrace_walk (CONFIG_FAIL_PTRACE_WALK, KALLSYMS)");
+	ret = nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP, 0);
+	pthread_join(thread, NULL);
+	ASSERT_EQ(NULL, act.err) {
+		TH_LOG("%s", act.err);
+	}
+	/* the fault fired once: the walk was held, not skipped */
+	EXPECT_EQ(0, read_int_file(FAIL_WALK "/times"));
+	EXPECT_EQ(EPERM, act.vals[0]) {
+		TH_LOG("PTRACE_TRACEME: %s", strerror(act.vals[0]));
+	}
+	EXPECT_EQ(WALK_THREADS, ret);
+	expect_tracers(_metadata, self->pid, WALK_THREADS, getpid(), 0);
+	expect_no_report(_metadata, -1, "after the attach");
+}
+
+/*
+ * Threads created during a group PTRACE_ATTACH_NOSTOP, between two
+ * batches of its walk, are attached too, whether their creator was
+ * attached already (without PTRACE_O_TRACETHREADS its thread is not
+ * traced at birth) or not yet.
+ */
+TEST_F(nostop, group_attach_clone_in_walk)
+{
+	struct walk_act act;
+	pthread_t thread;
+	pid_t last = 0;
+	long ret;
+
+	walk_start(_metadata, self, &last);
+	if (!walk_hold(self, &act, 1, 'c', 2, &thread))
+		SKIP(return, "no fail_ptrace_walk (CONFIG_FAIL_PTRACE_WALK, KALLSYMS)");
+	ret = nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP, 0);
+	pthread_join(thread, NULL);
+	ASSERT_EQ(NULL, act.err) {
+		TH_LOG("%s", act.err);
+	}
+	EXPECT_EQ(0, read_int_file(FAIL_WALK "/times"));
+	EXPECT_EQ(WALK_THREADS + 2, ret);
+	expect_tracers(_metadata, self->pid, WALK_THREADS + 2, getpid(), 0);
+	expect_no_report(_metadata, -1, "after the attach");
+}
+
+/*
+ * Threads that traced ones create during a group PTRACE_DETACH_NOSTOP,
+ * traced at birth (PTRACE_O_TRACETHREADS), are detached too: created
+ * during its first walk (@interval 1), which freezes or checks the
+ * tracees, by the leader and by the last thread, both still traced; or
+ * during its last (@interval 2), which unlinks them, by the leader, which
+ * is not traced any more, and by the last thread, which still is.
+ */
+static void detach_clone_in_walk(struct __test_metadata *_metadata,
+				 struct _test_data_nostop *self, int interval)
+{
+	struct walk_act act;
+	pthread_t thread;
+	pid_t last = 0;
+	long ret;
+
+	walk_start(_metadata, self, &last);
+	ASSERT_EQ(WALK_THREADS, nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP,
+				       PTRACE_O_TRACETHREADS));
+	if (!walk_hold(self, &act, interval, 'c', 2, &thread))
+		SKIP(return, "no fail_ptrace_walk (CONFIG_FAIL_PTRACE_WALK, KALLSYMS)");
+	ret = detach_nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP);
+	pthread_join(thread, NULL);
+	ASSERT_EQ(NULL, act.err) {
+		TH_LOG("%s", act.err);
+	}
+	EXPECT_EQ(0, read_int_file(FAIL_WALK "/times"));
+	EXPECT_EQ(WALK_THREADS + (interval == 1 ? 2 : 1), ret);
+	expect_tracers(_metadata, self->pid, WALK_THREADS + 2, 0, 0);
+	expect_no_report(_metadata, -1, "after the detach");
+}
+
+TEST_F(nostop, group_detach_clone_in_freeze_walk)
+{
+	detach_clone_in_walk(_metadata, self, 1);
+}
+
+TEST_F(nostop, group_detach_clone_in_unlink_walk)
+{
+	detach_clone_in_walk(_metadata, self, 2);
+}
+
 /*
  * Without PTRACE_O_TRACESYSGOOD, a syscall stop has SIGTRAP for exit code
  * until the tracer waits for it; detached there, the tracee must not get
