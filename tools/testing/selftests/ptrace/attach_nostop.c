@@ -3115,15 +3115,13 @@ TEST_F(nostop, group_attach_clone_in_walk)
 }
 
 /*
- * Threads that traced ones create during a group PTRACE_DETACH_NOSTOP,
- * traced at birth (PTRACE_O_TRACETHREADS), are detached too: created
- * during its first walk (@interval 1), which freezes or checks the
- * tracees, by the leader and by the last thread, both still traced; or
- * during its last (@interval 2), which unlinks them, by the leader, which
- * is not traced any more, and by the last thread, which still is.
+ * A group PTRACE_DETACH_NOSTOP unlinks a batch of tracees at a time.  The
+ * threads that traced ones create meanwhile, traced at birth
+ * (PTRACE_O_TRACETHREADS), are detached too: of the leader and the last
+ * thread, which are not unlinked in the same batch, one is traced still
+ * and its new thread with it, the other not.
  */
-static void detach_clone_in_walk(struct __test_metadata *_metadata,
-				 struct _test_data_nostop *self, int interval)
+TEST_F(nostop, group_detach_clone_in_walk)
 {
 	struct walk_act act;
 	pthread_t thread;
@@ -3133,7 +3131,7 @@ static void detach_clone_in_walk(struct __test_metadata *_metadata,
 	walk_start(_metadata, self, &last);
 	ASSERT_EQ(WALK_THREADS, nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP,
 				       PTRACE_O_TRACETHREADS));
-	if (!walk_hold(self, &act, interval, 'c', 2, &thread))
+	if (!walk_hold(self, &act, 1, 'c', 2, &thread))
 		SKIP(return, "no fail_ptrace_walk (CONFIG_FAIL_PTRACE_WALK, KALLSYMS)");
 	ret = detach_nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP);
 	pthread_join(thread, NULL);
@@ -3141,19 +3139,9 @@ static void detach_clone_in_walk(struct __test_metadata *_metadata,
 		TH_LOG("%s", act.err);
 	}
 	EXPECT_EQ(0, read_int_file(FAIL_WALK "/times"));
-	EXPECT_EQ(WALK_THREADS + (interval == 1 ? 2 : 1), ret);
+	EXPECT_EQ(WALK_THREADS + 1, ret);
 	expect_tracers(_metadata, self->pid, WALK_THREADS + 2, 0, 0);
 	expect_no_report(_metadata, -1, "after the detach");
-}
-
-TEST_F(nostop, group_detach_clone_in_freeze_walk)
-{
-	detach_clone_in_walk(_metadata, self, 1);
-}
-
-TEST_F(nostop, group_detach_clone_in_unlink_walk)
-{
-	detach_clone_in_walk(_metadata, self, 2);
 }
 
 /*
