@@ -2903,15 +2903,16 @@ static void *thread_tid_idle(void *arg)
 }
 
 /*
- * The last thread of body_walk(): on 't', trace itself (PTRACE_TRACEME)
- * and report 0 or the errno; on 'c', create a thread that reports its tid.
+ * The last thread of body_walk(): say 'r', all threads being there; on
+ * 't', trace itself (PTRACE_TRACEME) and report 0 or the errno; on 'c',
+ * create a thread that reports its tid.
  */
 static void *thread_walk_last(void *arg)
 {
 	pthread_t thread;
 	char cmd;
 
-	say_int(arg, sys_gettid());
+	say(arg, 'r');
 	while (read(walk_cmd[0], &cmd, 1) == 1) {
 		if (cmd == 't')
 			say_int(arg, sys_ptrace(PTRACE_TRACEME, 0, 0, 0) ?
@@ -2924,7 +2925,7 @@ static void *thread_walk_last(void *arg)
 
 /*
  * WALK_THREADS threads: the leader first in the group's list, the one
- * that reports its tid last, idle ones between.  Then for each command
+ * that says 'r' last, idle ones between.  Then for each command
  * heard, the leader passes it to the last thread and, on 'c', creates a
  * thread that reports its tid too.
  */
@@ -3007,21 +3008,13 @@ out:
 	return NULL;
 }
 
-/* Start body_walk(); fill @last with the tid of its last thread. */
-static void walk_start(struct __test_metadata *_metadata,
-		       struct _test_data_nostop *self, pid_t *last)
-{
-	start(_metadata, self, body_walk, false);
-	read_report(_metadata, self->report[0], last, sizeof(*last), "tid");
-}
-
 /*
- * Hold the @interval-th next group walk of this thread between two batches
+ * Hold the next group walk of this thread between two batches
  * (fail_ptrace_walk, the debug kernel), and start a thread that acts there
  * (walk_act()) with @cmd.  False if the kernel cannot.
  */
 static bool walk_hold(struct _test_data_nostop *self, struct walk_act *a,
-		      int interval, char cmd, int nr, pthread_t *thread)
+		      char cmd, int nr, pthread_t *thread)
 {
 	struct sigaction sa = { .sa_handler = walk_act_sig };
 
@@ -3032,15 +3025,40 @@ static bool walk_hold(struct _test_data_nostop *self, struct walk_act *a,
 	if (!have_kallsyms() || sigaction(SIGUSR1, &sa, NULL) ||
 	    !hold_next(FAIL_WALK, a->caller) ||
 	    /* long enough for any emulator: the signal ends it */
-	    !write_int_file(FAIL_WALK "/delay_ms", 60000) ||
-	    !write_int_file(FAIL_WALK "/interval", interval))
+	    !write_int_file(FAIL_WALK "/delay_ms", 60000))
 		return false;
 	return !pthread_create(thread, NULL, walk_act, a);
 }
 
-/* The tracer of every thread of @pid is @tracer, but that of @other. */
+/*
+ * With body_walk() as self->pid, make the group request (@attach: a
+ * PTRACE_ATTACH_NOSTOP, else a PTRACE_DETACH_NOSTOP), held between two
+ * batches while the tracee does @cmd and reports @nr ints in @a->vals;
+ * fill @ret with what the request returned.  False if the test was
+ * skipped.
+ */
+static bool walk_request(struct __test_metadata *_metadata,
+			 struct _test_data_nostop *self, bool attach,
+			 char cmd, int nr, struct walk_act *a, long *ret)
+{
+	pthread_t thread;
+
+	if (!walk_hold(self, a, cmd, nr, &thread))
+		SKIP(return false, "no fail_ptrace_walk (CONFIG_FAIL_PTRACE_WALK, KALLSYMS)");
+	*ret = attach ? nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP, 0) :
+			detach_nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP);
+	pthread_join(thread, NULL);
+	ASSERT_EQ(NULL, a->err) {
+		TH_LOG("%s", a->err);
+	}
+	/* the fault fired once: the walk was held, not skipped */
+	EXPECT_EQ(0, read_int_file(FAIL_WALK "/times"));
+	return true;
+}
+
+/* The tracer of every thread of @pid, @nr of them, is @tracer. */
 static void expect_tracers(struct __test_metadata *_metadata, pid_t pid,
-			   int nr, pid_t tracer, pid_t other)
+			   int nr, pid_t tracer)
 {
 	pid_t tids[WALK_THREADS + 2];
 	int i, n;
@@ -3048,8 +3066,7 @@ static void expect_tracers(struct __test_metadata *_metadata, pid_t pid,
 	n = list_tasks(pid, tids, ARRAY_SIZE(tids));
 	ASSERT_EQ(nr, n);
 	for (i = 0; i < n; i++) {
-		EXPECT_EQ(tids[i] == other ? getpid() : tracer,
-			  tracer_of(pid, tids[i])) {
+		EXPECT_EQ(tracer, tracer_of(pid, tids[i])) {
 			TH_LOG("thread %d", tids[i]);
 		}
 	}
@@ -3065,25 +3082,16 @@ static void expect_tracers(struct __test_metadata *_metadata, pid_t pid,
 TEST_F(nostop, group_attach_keeps_traceme_out)
 {
 	struct walk_act act;
-	pthread_t thread;
-	pid_t last = 0;
 	long ret;
 
-	walk_start(_metadata, self, &last);
-	if (!walk_hold(self, &act, 1, 't', 1, &thread))
-		SKIP(return, "no fail_ptrace_walk (CONFIG_FAIL_PTRACE_WALK, KALLSYMS)");
-	ret = nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP, 0);
-	pthread_join(thread, NULL);
-	ASSERT_EQ(NULL, act.err) {
-		TH_LOG("%s", act.err);
-	}
-	/* the fault fired once: the walk was held, not skipped */
-	EXPECT_EQ(0, read_int_file(FAIL_WALK "/times"));
+	start(_metadata, self, body_walk, true);
+	if (!walk_request(_metadata, self, true, 't', 1, &act, &ret))
+		return;
 	EXPECT_EQ(EPERM, act.vals[0]) {
 		TH_LOG("PTRACE_TRACEME: %s", strerror(act.vals[0]));
 	}
 	EXPECT_EQ(WALK_THREADS, ret);
-	expect_tracers(_metadata, self->pid, WALK_THREADS, getpid(), 0);
+	expect_tracers(_metadata, self->pid, WALK_THREADS, getpid());
 	expect_no_report(_metadata, -1, "after the attach");
 }
 
@@ -3096,21 +3104,13 @@ TEST_F(nostop, group_attach_keeps_traceme_out)
 TEST_F(nostop, group_attach_clone_in_walk)
 {
 	struct walk_act act;
-	pthread_t thread;
-	pid_t last = 0;
 	long ret;
 
-	walk_start(_metadata, self, &last);
-	if (!walk_hold(self, &act, 1, 'c', 2, &thread))
-		SKIP(return, "no fail_ptrace_walk (CONFIG_FAIL_PTRACE_WALK, KALLSYMS)");
-	ret = nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP, 0);
-	pthread_join(thread, NULL);
-	ASSERT_EQ(NULL, act.err) {
-		TH_LOG("%s", act.err);
-	}
-	EXPECT_EQ(0, read_int_file(FAIL_WALK "/times"));
+	start(_metadata, self, body_walk, true);
+	if (!walk_request(_metadata, self, true, 'c', 2, &act, &ret))
+		return;
 	EXPECT_EQ(WALK_THREADS + 2, ret);
-	expect_tracers(_metadata, self->pid, WALK_THREADS + 2, getpid(), 0);
+	expect_tracers(_metadata, self->pid, WALK_THREADS + 2, getpid());
 	expect_no_report(_metadata, -1, "after the attach");
 }
 
@@ -3124,23 +3124,15 @@ TEST_F(nostop, group_attach_clone_in_walk)
 TEST_F(nostop, group_detach_clone_in_walk)
 {
 	struct walk_act act;
-	pthread_t thread;
-	pid_t last = 0;
 	long ret;
 
-	walk_start(_metadata, self, &last);
+	start(_metadata, self, body_walk, true);
 	ASSERT_EQ(WALK_THREADS, nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP,
 				       PTRACE_O_TRACETHREADS));
-	if (!walk_hold(self, &act, 1, 'c', 2, &thread))
-		SKIP(return, "no fail_ptrace_walk (CONFIG_FAIL_PTRACE_WALK, KALLSYMS)");
-	ret = detach_nostop(self->pid, PTRACE_NOSTOP_THREAD_GROUP);
-	pthread_join(thread, NULL);
-	ASSERT_EQ(NULL, act.err) {
-		TH_LOG("%s", act.err);
-	}
-	EXPECT_EQ(0, read_int_file(FAIL_WALK "/times"));
+	if (!walk_request(_metadata, self, false, 'c', 2, &act, &ret))
+		return;
 	EXPECT_EQ(WALK_THREADS + 1, ret);
-	expect_tracers(_metadata, self->pid, WALK_THREADS + 2, 0, 0);
+	expect_tracers(_metadata, self->pid, WALK_THREADS + 2, 0);
 	expect_no_report(_metadata, -1, "after the detach");
 }
 
