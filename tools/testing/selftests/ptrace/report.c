@@ -335,6 +335,7 @@ struct blocking_call {
 	bool timed;	/* it ends by its timeout, else by the tracer's go */
 	bool eintr;	/* INTERRUPT + CONT certainly make it fail with EINTR */
 	bool sysv_sem;	/* it needs cur_semid */
+	bool jiffies;	/* its timeout counts jiffies, not an hrtimer */
 	int slack_ms;	/* how much earlier than asked it may time out */
 	long natural;	/* its raw return value, left in the return register */
 	int (*prepare)(struct call_state *st, const struct chan *c, int ms);
@@ -346,6 +347,7 @@ struct call_result {
 	long ret;		/* libc-level: -1 and errno on failure */
 	long err;
 	long long elapsed_ns;	/* from before the call to after it */
+	long long tick_ms;	/* the same, by tick_ms() */
 };
 
 /* glibc's epoll_wait() is epoll_pwait() where there is no epoll_wait. */
@@ -521,13 +523,15 @@ static const struct blocking_call call_sigtimedwait = {
 /*
  * SO_RCVTIMEO is counted in jiffies, and a schedule_timeout() of n jiffies
  * can end n - 1 ticks and a bit after it started: allow two ticks at
- * HZ=100.  All the others are hrtimers, which never expire early.
+ * HZ=100, on the tick count, which is what the kernel counts the timeout
+ * on.  All the others are hrtimers, which never expire early.
  */
 static const struct blocking_call call_recv = {
 	.name = "recv",
 	.nr = __NR_recvfrom,
 	.timed = true,
 	.eintr = true,
+	.jiffies = true,
 	.slack_ms = 20,
 	.natural = -EAGAIN,
 	.prepare = prep_recv,
@@ -579,7 +583,7 @@ static void body_blocking(const struct chan *c)
 	const struct blocking_call *call = cur_call;
 	struct call_result res;
 	struct call_state st;
-	long long t0;
+	long long t0, tick0;
 
 	memset(&st, 0, sizeof(st));
 	memset(&res, 0, sizeof(res));
@@ -587,8 +591,10 @@ static void body_blocking(const struct chan *c)
 		_exit(TRACEE_SETUP_FAILED);
 	t0 = now_ns();
 	say_buf(c, &t0, sizeof(t0));
+	tick0 = tick_ms();
 	res.ret = call->block(&st, cur_timeout_ms);
 	res.err = res.ret < 0 ? errno : 0;
+	res.tick_ms = tick_ms() - tick0;
 	res.elapsed_ns = now_ns() - t0;
 	say_buf(c, &res, sizeof(res));
 	_exit(0);
@@ -990,9 +996,13 @@ static bool try_report(struct __test_metadata *_metadata,
 		       call->name, res->ret, res->err, call->natural);
 	}
 	if (call->timed) {
-		EXPECT_LE((ms - call->slack_ms) * NSEC_PER_MSEC,
-			  res->elapsed_ns) {
-			TH_LOG("%s: timeout cut short", call->name);
+		long long took = call->jiffies ? res->tick_ms :
+				 res->elapsed_ns / NSEC_PER_MSEC;
+
+		EXPECT_LE(ms - call->slack_ms, took) {
+			TH_LOG("%s: timeout cut short: %lld ms, %lld by the tick",
+			       call->name, res->elapsed_ns / NSEC_PER_MSEC,
+			       res->tick_ms);
 		}
 	}
 	return true;

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/times.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -82,6 +83,18 @@ static inline long long now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+/*
+ * The kernel's jiffies in ms, as times() counts them: the clock a jiffies
+ * timeout (SO_RCVTIMEO) runs on.  Only a difference of two means anything.
+ */
+static inline long long tick_ms(void)
+{
+	struct tms tms;
+
+	return (long long)(unsigned long)times(&tms) * 1000 /
+	       sysconf(_SC_CLK_TCK);
 }
 
 /* waitpid() for threads and traced non-children too, immune to EINTR. */
