@@ -11,6 +11,7 @@
 #   make apply KSRC=dir  apply the overlay to an existing kernel tree
 #   make run TESTS=ptrace:legacy_semantics [KIND=base]   run some tests
 #   make debug-check     the selftests on a KASAN + lockdep kernel
+#   make stress DURATION=600 [SEED=n]   the randomized stress, same kernel
 #
 # KVER=7.3 (the default) is the mainline series, the overlay at the top of
 # the repository; KVER=6.12 is its stable backport, the overlay in
@@ -82,7 +83,7 @@ DEPS := git make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio \
 
 .PHONY: all check check-prep check-all deps base tree overlay apply apply-check \
 	overlay-check apply-newest series run run-base run-patched build-base build-patched \
-	debug-check bisect-check compile-matrix cost
+	debug-check stress bisect-check compile-matrix cost
 
 # The main job: the patched kernel, the ptrace selftests and the
 # benchmarks of the new requests, in QEMU, with a short summary.
@@ -241,6 +242,21 @@ debug-check: tree
 	QEMU_TIMEOUT=2400 KST_TIMEOUT=600 harness/run.sh $(ARCH) $(call obj,debug) \
 		$(call obj,debug)/kselftest/kselftest_install $(LOG)/$(call kname,debug).log $(TESTS)
 	harness/tap.sh $(LOG)/$(call kname,debug).log $(call kname,debug) | tee $(LOG)/$(call kname,debug).tap
+
+# The randomized stress of the requests (tools/testing/selftests/ptrace/
+# stress.c) on the debug kernel, each of its two variants for DURATION
+# seconds: its counts, and a failure on any broken invariant or kernel
+# report.  Not in check: it runs for as long as it is told.
+DURATION ?= 600
+STRESS_LOG = $(LOG)/$(call kname,stress).log
+stress: tree
+	EXTRA_CONFIG=$(CURDIR)/harness/config/debug.config \
+		harness/build.sh $(ARCH) $(TREE) $(call obj,debug) --selftests
+	QEMU_TIMEOUT=$$((2 * $(DURATION) + 900)) \
+	QEMU_APPEND="STRESS_DURATION=$(DURATION)$(if $(SEED), STRESS_SEED=$(SEED))" \
+		harness/run.sh $(ARCH) $(call obj,debug) $(call obj,debug)/kselftest/kselftest_install \
+		$(STRESS_LOG) none ptrace/stress
+	harness/stress.sh $(STRESS_LOG)
 
 # What the series costs a task that is not traced: entry_bench on the
 # unpatched and the patched kernel of ARCH, same config (the baseline is

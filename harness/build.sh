@@ -58,15 +58,20 @@ echo "build: $obj/$IMAGE" >&2
 rm -rf "$obj/kselftest/kselftest_install"
 make -C "$src/tools/testing/selftests" O="$obj" ARCH="$KARCH" CROSS_COMPILE="$CROSS" \
 	TARGETS=ptrace USERLDFLAGS=-static -s install >/dev/null
-# The benchmarks are no default target of the ptrace selftests: "make
-# bench" builds them (patched trees only), for the main job and make cost.
+# The benchmarks and the stress are no default target of the ptrace
+# selftests: "make bench" and "make stress" build them (patched trees
+# only), for the main job, make cost and make stress.
 inst=$obj/kselftest/kselftest_install
-if grep -q '^bench:' "$src/tools/testing/selftests/ptrace/Makefile"; then
+ptmk=$src/tools/testing/selftests/ptrace/Makefile
+if grep -q '^bench:' "$ptmk"; then
+	extra=bench
+	grep -q '^stress:' "$ptmk" && extra="bench stress"
 	make -C "$src/tools/testing/selftests/ptrace" OUTPUT="$obj/kselftest/ptrace" \
 		ARCH="$KARCH" CROSS_COMPILE="$CROSS" KHDR_INCLUDES="-isystem $obj/usr/include" \
-		USERLDFLAGS=-static -s bench >/dev/null
+		USERLDFLAGS=-static -s $extra >/dev/null
 	for b in $(make -C "$src/tools/testing/selftests/ptrace" -s --no-print-directory \
-			-f Makefile -f - <<<'print-bench: ; @echo $(BENCH_PROGS)' print-bench); do
+			-f Makefile -f - <<<'print-extra: ; @echo $(BENCH_PROGS) $(STRESS_PROGS)' \
+			print-extra); do
 		install -m 755 "$obj/kselftest/ptrace/$b" "$inst/ptrace/$b"
 	done
 fi

@@ -10,6 +10,8 @@
 # QEMU_MEM: the guest's memory (1G), more for the big benchmarks.
 # KST_TIMEOUT: the runner's timeout per test program, in seconds, instead
 # of its default (run_kselftest.sh -o), for slow kernels such as the debug one.
+# QEMU_APPEND: more of the kernel command line; NAME=value words the kernel
+# does not know reach the programs as environment (STRESS_DURATION=600).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 obj=$(realpath "$2") kst=$(realpath "$3") log=$4 tests=${5:-ptrace} run=${6:-}
@@ -52,7 +54,7 @@ mkdir -p "$(dirname "$log")"
 rc=0
 timeout -k 10 "$QEMU_TIMEOUT" $QEMU -nodefaults -display none -serial stdio \
 	-no-reboot -smp 2 -m "${QEMU_MEM:-1G}" -kernel "$obj/$IMAGE" -initrd "$obj/initramfs.cpio" \
-	-append "console=$CONSOLE panic=-1 oops=panic panic_on_warn=1 kst=$tests${run:+ run=$run}${KST_TIMEOUT:+ kst_timeout=$KST_TIMEOUT}" \
+	-append "console=$CONSOLE panic=-1 oops=panic panic_on_warn=1 kst=$tests${run:+ run=$run}${KST_TIMEOUT:+ kst_timeout=$KST_TIMEOUT}${QEMU_APPEND:+ $QEMU_APPEND}" \
 	< /dev/null > "$log" 2>&1 || rc=$?
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 	echo "run: QEMU timed out after $QEMU_TIMEOUT s, console in $log" >&2

@@ -13,7 +13,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 log=$1 kind=$2
 
 awk -v kind="$kind" -v totals="$log.totals" -v kf="$top/harness/known-failures" \
-	-v mr="$top/harness/must-run" '
+	-v mr="$top/harness/must-run" -v reports="$(cat "$top/harness/kernel-reports")" '
 # The cases of list file @file that apply to this kernel, with their reason.
 function load(file, set,	l, f, reason, n, pat, i, re) {
 	while ((getline l < file) > 0) {
@@ -33,7 +33,7 @@ function load(file, set,	l, f, reason, n, pat, i, re) {
 BEGIN { load(kf, known); load(mr, must) }
 { sub(/\r$/, "") }
 /^kselftest: done/ { done = 1 }
-/(BUG:|WARNING:|Kernel panic|Oops|general protection fault|INFO: task .* blocked|possible (recursive|circular) locking|KASAN:|UBSAN:|Call Trace:)/ {
+$0 ~ reports {
 	print "KERNEL: " $0; kernel++; next
 }
 /^TAP version 13$/ || /^(not )?ok [0-9]+ / || /^# / { print }

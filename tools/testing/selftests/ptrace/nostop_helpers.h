@@ -124,6 +124,28 @@ static inline bool task_info(pid_t pid, pid_t tid, struct task_info *ti)
 	return true;
 }
 
+/* The tids in /proc/@pid/task, at most @max of them; -1 on error. */
+static inline int list_tasks(pid_t pid, pid_t *tids, int max)
+{
+	struct dirent *de;
+	char path[64];
+	int n = 0;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return -1;
+	while (n < max && (de = readdir(dir))) {
+		pid_t tid = strtol(de->d_name, NULL, 10);
+
+		if (tid > 0)
+			tids[n++] = tid;
+	}
+	closedir(dir);
+	return n;
+}
+
 /* TracerPid of thread @tid of @pid, -1 if it is gone. */
 static inline pid_t tracer_of(pid_t pid, pid_t tid)
 {

@@ -128,28 +128,6 @@ static void wait_state(struct __test_metadata *_metadata, pid_t tid,
 	}
 }
 
-/* The tids in /proc/@pid/task, at most @max of them; -1 on error. */
-static int list_tasks(pid_t pid, pid_t *tids, int max)
-{
-	struct dirent *de;
-	char path[64];
-	int n = 0;
-	DIR *dir;
-
-	snprintf(path, sizeof(path), "/proc/%d/task", pid);
-	dir = opendir(path);
-	if (!dir)
-		return -1;
-	while (n < max && (de = readdir(dir))) {
-		pid_t tid = strtol(de->d_name, NULL, 10);
-
-		if (tid > 0)
-			tids[n++] = tid;
-	}
-	closedir(dir);
-	return n;
-}
-
 static bool tid_in(const pid_t *tids, int n, pid_t tid)
 {
 	int i;
@@ -3154,6 +3132,61 @@ TEST_F(nostop, detach_nostop_syscall_stop_no_sigtrap)
 	read_report(_metadata, self->report[0], &msg, 1, "echo");
 	EXPECT_EQ('a', msg);
 	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, self->pid, 0, "detached tracee");
+}
+
+/*
+ * Say ready, hear a go, then epoll_wait() 100 ms for nothing; say how it
+ * ended: 0 for the timeout, else -errno.
+ */
+static void body_go_epoll(const struct chan *c)
+{
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+	struct epoll_event ev;
+	long ret;
+
+	if (ep < 0)
+		_exit(TRACEE_SETUP_FAILED);
+	say(c, 'r');
+	hear(c);
+	ret = epoll_wait(ep, &ev, 1, 100);
+	say_int(c, ret < 0 ? -errno : (int)ret);
+	_exit(0);
+}
+
+/*
+ * Detached in the syscall-entry stop of epoll_wait(), the tracee goes on
+ * into the call as PTRACE_CONT lets it, not with TIF_SIGPENDING set by
+ * the wake-up: the call times out, it does not fail with EINTR.
+ */
+TEST_F(nostop, detach_nostop_syscall_entry_no_eintr)
+{
+	struct ptrace_syscall_info info;
+	int i, res = 1;
+	size_t j;
+
+	start(_metadata, self, body_go_epoll, true);
+	wait_blocked(_metadata, self->pid, read_nrs, 1, "read");
+	ASSERT_EQ(1, nostop(self->pid, PTRACE_NOSTOP_SYSCALL,
+			    PTRACE_O_TRACESYSGOOD));
+	send_go(_metadata, self->go[1]);
+	for (i = 0;; i++) {
+		ASSERT_GT(100, i);
+		if (wait_syscall_stop(_metadata, self->pid, &info,
+				      "epoll_wait") == PTRACE_SYSCALL_INFO_ENTRY)
+			for (j = 0; j < ARRAY_SIZE(epoll_wait_nrs); j++)
+				if (info.entry.nr == (__u64)epoll_wait_nrs[j])
+					goto entry;
+		ASSERT_EQ(0, ptrace_err(PTRACE_SYSCALL, self->pid, 0, 0));
+	}
+entry:
+	ASSERT_EQ(1, detach_nostop(self->pid, 0));
+	read_report(_metadata, self->report[0], &res, sizeof(res),
+		    "epoll_wait");
+	EXPECT_EQ(0, res) {
+		TH_LOG("epoll_wait() after the detach: %s",
+		       res < 0 ? strerror(-res) : "an event");
+	}
 	wait_exit(_metadata, self->pid, 0, "detached tracee");
 }
 
