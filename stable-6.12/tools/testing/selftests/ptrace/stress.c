@@ -15,26 +15,31 @@
  *  - after a group PTRACE_REPORT_INTERRUPT of a process attached with
  *    PTRACE_O_TRACETHREADS, every thread the tracer traces stops, those
  *    created during the call too;
- *  - no tracee dies of a signal but the SIGKILL the third party sends
- *    (a SIGTRAP that legacy PTRACE_ATTACH and PTRACE_DETACH leave pending
- *    is counted: its handler runs, or it kills a tracee in exec());
+ *  - no tracee dies of a signal but the SIGKILL the third party sends,
+ *    and in the mixed variant a SIGTRAP, which legacy PTRACE_ATTACH and
+ *    PTRACE_DETACH may leave pending (counted: its handler runs, or it
+ *    kills a tracee in exec());
  *  - in the "quiet" variant (only the requests that promise not to perturb:
  *    PTRACE_ATTACH_NOSTOP, PTRACE_SEIZE, PTRACE_REPORT without interrupt,
  *    resuming, PTRACE_DETACH_NOSTOP; the third party only kills): no timed
  *    call of a tracee fails with EINTR or ends before its timeout, no
- *    SIGTRAP reaches it, and every PTRACE_REPORT gives a stop unless the
- *    thread exits or is detached first;
+ *    SIGTRAP reaches it, and every PTRACE_REPORT gives a stop, within
+ *    REPORT_BOUND_SEC of its thread running, unless the thread exits or
+ *    is detached first (a quiet tracer sees its reports come before it
+ *    detaches);
  *  - at the end, with the tracers gone, every tracee process runs again,
  *    untraced, and every child is reaped.
  *
- * A kernel report (KASAN, lockdep, hung task, WARN) fails the run too:
- * the QEMU harness checks the console.
+ * A kernel report (KASAN, lockdep, hung task, WARN) in the kernel log
+ * is the other half of the result: run it on a kernel that has them.
  *
  * Environment: STRESS_DURATION, seconds per variant (default 20);
  * STRESS_SEED, the seed (default: from the clock); STRESS_OPS, a mask of
  * the requests (enum op) it may make, to narrow a failure down.  The seed
- * is printed; the same seed replays the same choices, though not the same
- * timing.
+ * is printed; the same seed starts the same random sequences, but the
+ * choices also follow what the threads did meanwhile: a replay is likely
+ * to take another path, and a narrower STRESS_OPS is what repeats a
+ * failure.
  * Not a default target ("make stress"): it runs for as long as it is told.
  */
 #define _GNU_SOURCE
@@ -50,6 +55,7 @@
 #define MAX_STOPS	256	/* stops a tracer holds at once */
 #define MAX_LEGACY	4096	/* PTRACE_ATTACHes in a tracer's life */
 #define CALL_BOUND_SEC	30	/* a ptrace() call, on a slow debug kernel */
+#define REPORT_BOUND_SEC 10	/* a report, once its thread runs */
 #define TRACER_LIFE_MS	3000	/* a tracer exits after at most this */
 #define END_BOUND_SEC	30	/* the tracees run again after the end */
 #define SLACK_MS	20	/* a jiffies timeout may end this early */
@@ -78,6 +84,10 @@ static const bool op_quiet[NR_OPS] = {
 };
 
 static const int errnos[] = { ESRCH, EPERM, EBUSY, EIO, EINVAL, EAGAIN, EINTR };
+static const char *const errno_names[] = {
+	"ESRCH", "EPERM", "EBUSY", "EIO", "EINVAL", "EAGAIN", "EINTR", "other",
+};
+
 #define NR_ERRS (ARRAY_SIZE(errnos) + 1)
 
 struct op_stat {
@@ -310,6 +320,7 @@ struct stop {
 	pid_t tid;
 	int status;
 	int inject;	/* the signal of a signal-delivery-stop */
+	long long since;
 };
 
 struct tracer {
@@ -325,6 +336,8 @@ struct tracer {
 	long long report_at[MAX_STOPS];
 	int nreports;
 };
+
+static void forget(struct tracer *t, pid_t tid);
 
 static long traced_call(struct tracer *t, int op, long request, pid_t pid,
 			unsigned long addr, unsigned long data)
@@ -345,6 +358,9 @@ static long traced_call(struct tracer *t, int op, long request, pid_t pid,
 		ADD(sh->ops[op].ok);
 		return ret;
 	}
+	/* not ours, or not stopped any more: what we knew is stale */
+	if (ret == -ESRCH)
+		forget(t, pid);
 	for (i = 0; i < NR_ERRS - 1 && errnos[i] != -ret; i++)
 		;
 	ADD(sh->ops[op].err[i]);
@@ -378,7 +394,7 @@ static void drop_report(struct tracer *t, pid_t tid)
 		}
 }
 
-static int find_stop(struct tracer *t, pid_t tid);
+static bool is_legacy(struct tracer *t, pid_t tid);
 
 /*
  * The threads we last resumed with PTRACE_SYSEMU (PTRACE_LISTEN keeps
@@ -396,6 +412,16 @@ static bool in_sysemu(struct tracer *t, pid_t pid)
 	return false;
 }
 
+static bool in_sysemu_tid(struct tracer *t, pid_t tid)
+{
+	int i;
+
+	for (i = 0; i < t->nsysemu; i++)
+		if (t->sysemu[i] == tid)
+			return true;
+	return false;
+}
+
 static void sysemu_set(struct tracer *t, pid_t tid, bool on)
 {
 	int i;
@@ -408,6 +434,43 @@ static void sysemu_set(struct tracer *t, pid_t tid, bool on)
 		t->sysemu[t->nsysemu++] = tid;
 }
 
+/* Whatever we know of @tid: it is gone, or starts anew with us. */
+static void forget(struct tracer *t, pid_t tid)
+{
+	int i;
+
+	i = find_stop(t, tid);
+	if (i >= 0)
+		drop_stop(t, i);
+	drop_report(t, tid);
+	sysemu_set(t, tid, false);
+	for (i = 0; i < t->nlegacy; i++)
+		if (t->legacy[i] == tid)
+			t->legacy[i--] = t->legacy[--t->nlegacy];
+}
+
+/*
+ * An exec by thread @old of a multi-threaded process: it goes on as the
+ * leader, with the leader's tid @tid, and the old leader is gone without
+ * an exit we could see (de_thread()).  Move what we know.
+ */
+static void renamed(struct tracer *t, pid_t old, pid_t tid)
+{
+	bool legacy = is_legacy(t, old), emu = in_sysemu_tid(t, old);
+	int i;
+
+	if (old == tid || old <= 0)
+		return;
+	for (i = 0; i < t->nreports; i++)
+		if (t->report_tid[i] == old)
+			t->report_tid[i] = tid;
+	forget(t, old);
+	forget(t, tid);
+	if (legacy && t->nlegacy < MAX_LEGACY)
+		t->legacy[t->nlegacy++] = tid;
+	sysemu_set(t, tid, emu);
+}
+
 static bool is_legacy(struct tracer *t, pid_t tid)
 {
 	int i;
@@ -416,6 +479,28 @@ static bool is_legacy(struct tracer *t, pid_t tid)
 		if (t->legacy[i] == tid)
 			return true;
 	return false;
+}
+
+/* For a violation: the threads of @pid, and what we know of them. */
+static void show_threads(struct tracer *t, pid_t pid)
+{
+	char path[64], wchan[64];
+	pid_t tids[MAX_THREADS * 2];
+	int i, n = list_tasks(pid, tids, MAX_THREADS * 2);
+	struct task_info ti;
+
+	for (i = 0; i < n; i++) {
+		if (!task_info(pid, tids[i], &ti))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/wchan", tids[i]);
+		if (read_proc(path, wchan, sizeof(wchan)) <= 0)
+			strcpy(wchan, "?");
+		fprintf(stderr, "#   thread %d: state %c, tracer %d, wchan %s%s%s%s\n",
+			tids[i], ti.state, ti.tracer, wchan,
+			find_stop(t, tids[i]) >= 0 ? ", stop held" : "",
+			is_legacy(t, tids[i]) ? ", PTRACE_ATTACH" : "",
+			in_sysemu(t, tids[i]) ? ", PTRACE_SYSEMU" : "");
+	}
 }
 
 /*
@@ -444,51 +529,54 @@ static void sysemu_undo(struct tracer *t, pid_t tid)
 #endif
 }
 
+/* Let held stop @i go on with PTRACE_CONT, and its signal. */
+static void cont_stop(struct tracer *t, int i)
+{
+	pid_t tid = t->stops[i].tid;
+
+	if (!ptrace_err(PTRACE_CONT, tid, 0, t->stops[i].inject))
+		sysemu_set(t, tid, false);
+	drop_stop(t, i);
+}
+
 /* Collect what the tracees report; keep the stops for the requests. */
 static void collect(struct tracer *t)
 {
+	unsigned long msg;
 	int status, i, sig;
+	struct stop st;
 	pid_t tid;
 
 	while ((tid = waitpid(-1, &status, WNOHANG | __WALL)) > 0) {
-		i = find_stop(t, tid);
 		if (!WIFSTOPPED(status)) {
-			if (i >= 0)
-				drop_stop(t, i);
-			drop_report(t, tid);
-			sysemu_set(t, tid, false);
+			forget(t, tid);
 			continue;
 		}
-		if (i < 0) {
-			if (t->nstops == MAX_STOPS) {
-				/* let it go on; it is ours to detach later */
-				ptrace_err(PTRACE_CONT, tid, 0, 0);
-				continue;
-			}
-			i = t->nstops++;
-		}
 		sig = WSTOPSIG(status);
-		t->stops[i].tid = tid;
-		t->stops[i].status = status;
-		t->stops[i].inject = 0;
+		st.tid = tid;
+		st.status = status;
+		st.inject = 0;
+		st.since = now_ns();
+		msg = 0;
+		if (status >> 16)
+			ptrace_err(PTRACE_GETEVENTMSG, tid, 0, (unsigned long)&msg);
+		if (status >> 16 == PTRACE_EVENT_EXEC)
+			renamed(t, msg, tid);
 		if (sig == (SIGTRAP | 0x80))
 			sysemu_undo(t, tid);
 		/*
 		 * PTRACE_ATTACH sets no options: without TRACESYSGOOD a
 		 * syscall stop would look like a SIGTRAP, and sysemu_undo()
-		 * would not know it.  Its first stop is not one.
+		 * would not know it; without TRACEEXEC, renamed() would not
+		 * know of an exec.  Its first stop is not a syscall stop.
 		 */
 		if (is_legacy(t, tid))
 			ptrace_err(PTRACE_SETOPTIONS, tid, 0,
-				   PTRACE_O_TRACESYSGOOD);
-		if (status >> 16 == PTRACE_EVENT_STOP) {
-			unsigned long msg = 0;
-
-			ptrace_err(PTRACE_GETEVENTMSG, tid, 0, (unsigned long)&msg);
-			if (msg == PTRACE_EVENTMSG_REPORT) {
-				ADD(sh->reports_seen);
-				drop_report(t, tid);
-			}
+				   PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC);
+		if (status >> 16 == PTRACE_EVENT_STOP &&
+		    msg == PTRACE_EVENTMSG_REPORT) {
+			ADD(sh->reports_seen);
+			drop_report(t, tid);
 		} else if (!(status >> 16) && sig != SIGTRAP &&
 			   sig != (SIGTRAP | 0x80)) {
 			siginfo_t si;
@@ -496,9 +584,33 @@ static void collect(struct tracer *t)
 			/* a group-stop of PTRACE_ATTACH has no siginfo */
 			if (!ptrace_err(PTRACE_GETSIGINFO, tid, 0,
 					(unsigned long)&si))
-				t->stops[i].inject = sig;
+				st.inject = sig;
 		}
+		i = find_stop(t, tid);
+		if (i < 0 && t->nstops == MAX_STOPS) {
+			/* let it go on; it is ours to detach later */
+			if (!ptrace_err(PTRACE_CONT, tid, 0, st.inject))
+				sysemu_set(t, tid, false);
+			continue;
+		}
+		if (i < 0)
+			i = t->nstops++;
+		t->stops[i] = st;
 	}
+}
+
+/*
+ * A stop held longer than a second goes on: a sibling may wait for the
+ * thread (a lock in libc), and a report for its turn to run.
+ */
+static void release_old_stops(struct tracer *t)
+{
+	long long old = now_ns() - NSEC_PER_SEC;
+	int i;
+
+	for (i = t->nstops - 1; i >= 0; i--)
+		if (t->stops[i].since < old)
+			cont_stop(t, i);
 }
 
 /* A thread of tracee process @slot, or its pid; 0 if there is none. */
@@ -587,6 +699,7 @@ static void group_arrest(struct tracer *t, int slot)
 		if (now_ns() > deadline) {
 			violation("thread %d of %d (state %c) escaped a group arrest",
 				  running, pid, ti.state);
+			show_threads(t, pid);
 			return;
 		}
 		usleep(1000);
@@ -616,12 +729,14 @@ static void resume(struct tracer *t, int op)
 	if (op == OP_SYSEMU)
 		op = OP_SYSCALL;
 #endif
+	/* on ESRCH, traced_call() forgets the stop with the rest */
 	ret = traced_call(t, op, req[op], tid, 0, t->stops[i].inject);
-	if (!ret || ret == -ESRCH)
-		drop_stop(t, i);
-	if (!ret && op == OP_DETACH)
-		drop_report(t, tid);
-	if (!ret && op != OP_LISTEN)
+	if (ret)
+		return;
+	drop_stop(t, i);
+	if (op == OP_DETACH)
+		forget(t, tid);
+	else if (op != OP_LISTEN)
 		sysemu_set(t, tid, op == OP_SYSEMU);
 }
 
@@ -663,11 +778,17 @@ static void detach_group(struct tracer *t, int slot)
 
 	if (!pid)
 		return;
-	/* a thread on its way to a PTRACE_SYSEMU stop: let it get there */
+	/*
+	 * A thread on its way to a PTRACE_SYSEMU stop: let it get there (a
+	 * listener with it only once PTRACE_INTERRUPT stops it).
+	 */
 	while (in_sysemu(t, pid) && now_ns() < deadline) {
+		if (!sh->quiet)
+			interrupt_all(t, pid);
 		usleep(1000);
 		collect(t);
 	}
+	deadline = now_ns() + CALL_BOUND_SEC * NSEC_PER_SEC;
 	/* it names a thread we trace; a thread may exit meanwhile */
 	while ((tid = traced_thread(pid))) {
 		ret = traced_call(t, OP_DETACH_NOSTOP_GROUP,
@@ -678,6 +799,7 @@ static void detach_group(struct tracer *t, int slot)
 		if (now_ns() > deadline) {
 			violation("group detach of %d: %s for %d s", pid,
 				  strerror(-ret), CALL_BOUND_SEC);
+			show_threads(t, pid);
 			return;
 		}
 		if (ret == -EBUSY) {
@@ -685,6 +807,10 @@ static void detach_group(struct tracer *t, int slot)
 			/* a listener stays in its group stop: stop it */
 			if (!sh->quiet)
 				interrupt_all(t, pid);
+			/* a stepping thread may wait for a lock of one held */
+			for (i = t->nstops - 1; i >= 0; i--)
+				if (tgid_of(t->stops[i].tid) == pid)
+					cont_stop(t, i);
 		}
 		collect(t);
 	}
@@ -716,7 +842,7 @@ static void one_op(struct tracer *t)
 	if (!pid)
 		return;
 	tid = pick_thread(t, slot);
-	opts = PTRACE_O_TRACESYSGOOD;
+	opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC;
 	if (rnd(&t->r, 2))
 		opts |= PTRACE_O_TRACETHREADS;
 	switch (op) {
@@ -726,18 +852,23 @@ static void one_op(struct tracer *t)
 			    (rnd(&t->r, 2) ? PTRACE_NOSTOP_SYSCALL : 0), opts);
 		break;
 	case OP_NOSTOP_ONE:
-		traced_call(t, op, PTRACE_ATTACH_NOSTOP, tid,
-			    rnd(&t->r, 2) ? PTRACE_NOSTOP_SYSCALL : 0, opts);
+		if (traced_call(t, op, PTRACE_ATTACH_NOSTOP, tid,
+				rnd(&t->r, 2) ? PTRACE_NOSTOP_SYSCALL : 0,
+				opts) > 0)
+			forget(t, tid);
 		break;
 	case OP_SEIZE:
-		traced_call(t, op, PTRACE_SEIZE, tid, 0,
-			    opts & ~PTRACE_O_TRACETHREADS);
+		if (!traced_call(t, op, PTRACE_SEIZE, tid, 0,
+				 opts & ~PTRACE_O_TRACETHREADS))
+			forget(t, tid);
 		break;
 	case OP_ATTACH:
 		/* collect() must know them all */
 		if (t->nlegacy < MAX_LEGACY &&
-		    !traced_call(t, op, PTRACE_ATTACH, tid, 0, 0))
+		    !traced_call(t, op, PTRACE_ATTACH, tid, 0, 0)) {
+			forget(t, tid);
 			t->legacy[t->nlegacy++] = tid;
+		}
 		break;
 	case OP_INTERRUPT:
 		traced_call(t, op, PTRACE_INTERRUPT, tid, 0, 0);
@@ -759,14 +890,8 @@ static void one_op(struct tracer *t)
 	case OP_DETACH_NOSTOP_ONE:
 		if (in_sysemu(t, tid))
 			break;
-		if (traced_call(t, op, PTRACE_DETACH_NOSTOP, tid, 0, 0) > 0) {
-			int i = find_stop(t, tid);
-
-			sysemu_set(t, tid, false);
-			if (i >= 0)
-				drop_stop(t, i);
-			drop_report(t, tid);
-		}
+		if (traced_call(t, op, PTRACE_DETACH_NOSTOP, tid, 0, 0) > 0)
+			forget(t, tid);
 		break;
 	case OP_DETACH_NOSTOP_GROUP:
 		detach_group(t, slot);
@@ -777,8 +902,12 @@ static void one_op(struct tracer *t)
 	}
 }
 
-/* A report asked in the quiet variant comes, or the thread is gone. */
-static void check_reports(struct tracer *t)
+/*
+ * A report asked in the quiet variant comes within REPORT_BOUND_SEC of
+ * its thread running (a held stop puts it off), unless the thread is gone
+ * or not ours any more; @all: now, for every report still asked.
+ */
+static void check_reports(struct tracer *t, bool all)
 {
 	long long now = now_ns();
 	int i;
@@ -786,22 +915,41 @@ static void check_reports(struct tracer *t)
 	for (i = 0; i < t->nreports; i++) {
 		pid_t tid = t->report_tid[i];
 
-		if (now - t->report_at[i] < CALL_BOUND_SEC * NSEC_PER_SEC ||
-		    find_stop(t, tid) >= 0)
+		if (find_stop(t, tid) >= 0) {
+			t->report_at[i] = now;
+			continue;
+		}
+		if (!all &&
+		    now - t->report_at[i] < REPORT_BOUND_SEC * NSEC_PER_SEC)
 			continue;
 		if (tgid_of(tid) > 0 && tracer_of(tgid_of(tid), tid) == getpid())
 			violation("no report from %d %d s after PTRACE_REPORT",
-				  tid, CALL_BOUND_SEC);
+				  tid, REPORT_BOUND_SEC);
 		drop_report(t, tid);
 		i--;
 	}
 }
 
+/* The end of a quiet tracer: every report it asked for comes first. */
+static void settle_reports(struct tracer *t)
+{
+	long long deadline = now_ns() + REPORT_BOUND_SEC * NSEC_PER_SEC;
+
+	while (t->nreports && now_ns() < deadline) {
+		collect(t);
+		while (t->nstops)
+			cont_stop(t, 0);
+		usleep(1000);
+	}
+	collect(t);
+	check_reports(t, true);
+}
+
 /*
- * A legacy attach waits for the cred_guard_mutex of an exec(), whose
+ * An attach waits for the cred_guard_mutex of an exec(), whose
  * de_thread() waits for its other threads to be reaped: by us, if we
- * trace them.  A real tracer reaps from another thread; so do we (the
- * new requests are not helped: they must not wait).
+ * trace them, or by another tracer that waits for an exec of ours.  A
+ * real tracer reaps from another thread; so do we.
  */
 static void *reaper(void *arg)
 {
@@ -811,7 +959,7 @@ static void *reaper(void *arg)
 
 	for (;;) {
 		op = __atomic_load_n(&me->op, __ATOMIC_ACQUIRE);
-		if ((op == OP_SEIZE || op == OP_ATTACH) &&
+		if (op >= OP_NOSTOP_GROUP && op <= OP_ATTACH &&
 		    now_ns() - me->since > 100 * NSEC_PER_MSEC) {
 			si.si_pid = 0;
 			while (!waitid(P_ALL, 0, &si, WEXITED | WNOHANG | __WALL) &&
@@ -839,7 +987,8 @@ static void tracer_main(int idx, unsigned int seed)
 	       now_ns() < end) {
 		collect(t);
 		one_op(t);
-		check_reports(t);
+		release_old_stops(t);
+		check_reports(t, false);
 	}
 	/*
 	 * The quiet variant detaches first; the other one now and then, and
@@ -847,6 +996,8 @@ static void tracer_main(int idx, unsigned int seed)
 	 * stop: untraced, the call would be skipped.
 	 */
 	collect(t);
+	if (sh->quiet)
+		settle_reports(t);
 	if (sh->quiet || sh->stop || t->nsysemu || rnd(&t->r, 2))
 		for (slot = 0; slot < MAX_TRACEES; slot++)
 			detach_group(t, slot);
@@ -871,11 +1022,30 @@ static bool write_file(const char *path, const char *what)
 	return ok;
 }
 
-/* cgroup v2 with its freezer, mounted here if it is not yet. */
+/* Nothing in @path, a directory. */
+static bool dir_empty(const char *path)
+{
+	DIR *dir = opendir(path);
+	struct dirent *de;
+	bool empty = true;
+
+	if (!dir)
+		return false;
+	while (empty && (de = readdir(dir)))
+		empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+	closedir(dir);
+	return empty;
+}
+
+/*
+ * cgroup v2 with its freezer: mounted here only on an empty
+ * /sys/fs/cgroup (a bare test machine), else as the system has it.
+ */
 static bool freezer_setup(void)
 {
 	if (access("/sys/fs/cgroup/cgroup.procs", F_OK) &&
-	    mount("cgroup2", "/sys/fs/cgroup", "cgroup2", 0, NULL))
+	    (!dir_empty("/sys/fs/cgroup") ||
+	     mount("cgroup2", "/sys/fs/cgroup", "cgroup2", 0, NULL)))
 		return false;
 	if (mkdir(CGROUP_DIR, 0755) && errno != EEXIST)
 		return false;
@@ -1036,9 +1206,8 @@ static void print_stats(double secs)
 			sum += sh->ops[i].err[j];
 			if (sh->ops[i].err[j])
 				len += snprintf(line + len, sizeof(line) - len,
-						"  %s %lu", j < NR_ERRS - 1 ?
-						strerrorname_np(errnos[j]) :
-						"other", sh->ops[i].err[j]);
+						"  %s %lu", errno_names[j],
+						sh->ops[i].err[j]);
 		}
 		total += sum;
 		if (sum)
