@@ -494,7 +494,7 @@ static void show_threads(struct tracer *t, pid_t pid)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/wchan", tids[i]);
 		if (read_proc(path, wchan, sizeof(wchan)) <= 0)
-			strcpy(wchan, "?");
+			snprintf(wchan, sizeof(wchan), "?");
 		fprintf(stderr, "#   thread %d: state %c, tracer %d, wchan %s%s%s%s\n",
 			tids[i], ti.state, ti.tracer, wchan,
 			find_stop(t, tids[i]) >= 0 ? ", stop held" : "",
