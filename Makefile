@@ -83,7 +83,7 @@ DEPS := git make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio \
 
 .PHONY: all check check-prep check-all deps base tree overlay apply apply-check \
 	overlay-check apply-newest series run run-base run-patched build-base build-patched \
-	debug-check stress bisect-check compile-matrix cost
+	debug-build debug-check stress bisect-check compile-matrix cost
 
 # The main job: the patched kernel, the ptrace selftests and the
 # benchmarks of the new requests, in QEMU, with a short summary.
@@ -236,9 +236,11 @@ run: run-$(KIND)
 # The selftests on a debug kernel (KASAN, lockdep, hung-task detector):
 # any kernel report fails it.  Not in check: a KASAN kernel builds and
 # runs slowly.
-debug-check: tree
+debug-build: tree
 	EXTRA_CONFIG=$(CURDIR)/harness/config/debug.config \
 		harness/build.sh $(ARCH) $(TREE) $(call obj,debug) --selftests
+
+debug-check: debug-build
 	QEMU_TIMEOUT=2400 KST_TIMEOUT=600 harness/run.sh $(ARCH) $(call obj,debug) \
 		$(call obj,debug)/kselftest/kselftest_install $(LOG)/$(call kname,debug).log $(TESTS)
 	harness/tap.sh $(LOG)/$(call kname,debug).log $(call kname,debug) | tee $(LOG)/$(call kname,debug).tap
@@ -249,9 +251,7 @@ debug-check: tree
 # report.  Not in check: it runs for as long as it is told.
 DURATION ?= 600
 STRESS_LOG = $(LOG)/$(call kname,stress).log
-stress: tree
-	EXTRA_CONFIG=$(CURDIR)/harness/config/debug.config \
-		harness/build.sh $(ARCH) $(TREE) $(call obj,debug) --selftests
+stress: debug-build
 	QEMU_TIMEOUT=$$((2 * $(DURATION) + 900)) \
 	QEMU_APPEND="STRESS_DURATION=$(DURATION)$(if $(SEED), STRESS_SEED=$(SEED))" \
 		harness/run.sh $(ARCH) $(call obj,debug) $(call obj,debug)/kselftest/kselftest_install \

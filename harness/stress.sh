@@ -7,16 +7,16 @@
 # usage: stress.sh LOG
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-log=$1
+console=$(tr -d '\r' < "$1")
 
-tr -d '\r' < "$log" | sed -n '/^run: ptrace\/stress$/,/^run: ptrace\/stress exited/p' |
+sed -n '/^run: ptrace\/stress$/,/^run: ptrace\/stress exited/p' <<<"$console" |
 	grep -v '^\['
-reports=$(tr -d '\r' < "$log" | grep -E "$(cat "$top/harness/kernel-reports")" || true)
+reports=$(grep -E "$(cat "$top/harness/kernel-reports")" <<<"$console" || true)
 if [ -n "$reports" ]; then
 	echo "$reports" | sed 's/^/KERNEL: /'
 	echo "stress: $(echo "$reports" | wc -l) kernel report line(s) in the console" >&2
 	exit 1
 fi
-tr -d '\r' < "$log" | grep -q '^run: ptrace/stress exited 0$' ||
+grep -q '^run: ptrace/stress exited 0$' <<<"$console" ||
 	{ echo "stress: the stress failed, or did not finish" >&2; exit 1; }
 echo "stress: passed, no kernel report"
