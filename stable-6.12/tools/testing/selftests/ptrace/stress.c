@@ -764,6 +764,14 @@ static pid_t traced_thread(pid_t pid)
 	return 0;
 }
 
+/* @tid is a thread of @pid, or gone: one read of /proc. */
+static bool of_or_gone(pid_t tid, pid_t pid)
+{
+	pid_t tgid = tgid_of(tid);
+
+	return tgid == pid || tgid < 0;
+}
+
 /*
  * Let every thread of @slot go.  A thread we left stepping, or in
  * PTRACE_SYSEMU, is not detached while it runs (EBUSY): it stops soon,
@@ -815,16 +823,14 @@ static void detach_group(struct tracer *t, int slot)
 		collect(t);
 	}
 	for (i = t->nstops - 1; i >= 0; i--)
-		if (tgid_of(t->stops[i].tid) == pid || tgid_of(t->stops[i].tid) < 0)
+		if (of_or_gone(t->stops[i].tid, pid))
 			drop_stop(t, i);
 	if (ret >= 0) {
 		for (i = 0; i < t->nsysemu; i++)
-			if (tgid_of(t->sysemu[i]) == pid ||
-			    tgid_of(t->sysemu[i]) < 0)
+			if (of_or_gone(t->sysemu[i], pid))
 				sysemu_set(t, t->sysemu[i--], false);
 		for (i = 0; i < t->nreports; i++)
-			if (tgid_of(t->report_tid[i]) == pid ||
-			    tgid_of(t->report_tid[i]) < 0)
+			if (of_or_gone(t->report_tid[i], pid))
 				drop_report(t, t->report_tid[i--]);
 		check_released(pid, getpid(), "its group detach");
 	}
