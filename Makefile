@@ -12,6 +12,7 @@
 #   make run TESTS=ptrace:legacy_semantics [KIND=base]   run some tests
 #   make debug-check     the selftests on a KASAN + lockdep kernel
 #   make stress DURATION=600 [SEED=n]   the randomized stress, same kernel
+#                        (SANITIZER=kcsan: both with KCSAN for KASAN)
 #
 # KVER=7.3 (the default) is the mainline series, the overlay at the top of
 # the repository; KVER=6.12 is its stable backport, the overlay in
@@ -235,26 +236,32 @@ run: run-$(KIND)
 
 # The selftests on a debug kernel (KASAN, lockdep, hung-task detector):
 # any kernel report fails it.  Not in check: a KASAN kernel builds and
-# runs slowly.
+# runs slowly.  SANITIZER=kcsan builds it with KCSAN in place of KASAN
+# (x86_64, arm64), in its own folder.
+SANITIZER ?= kasan
+ifeq ($(filter kasan kcsan,$(SANITIZER)),)
+$(error SANITIZER is kasan or kcsan)
+endif
+DBG := debug$(if $(filter kcsan,$(SANITIZER)),-kcsan)
 debug-build: tree
-	EXTRA_CONFIG=$(CURDIR)/harness/config/debug.config \
-		harness/build.sh $(ARCH) $(TREE) $(call obj,debug) --selftests
+	EXTRA_CONFIG="$(CURDIR)/harness/config/debug.config $(CURDIR)/harness/config/$(SANITIZER).config" \
+		harness/build.sh $(ARCH) $(TREE) $(call obj,$(DBG)) --selftests
 
 debug-check: debug-build
-	QEMU_TIMEOUT=2400 KST_TIMEOUT=600 harness/run.sh $(ARCH) $(call obj,debug) \
-		$(call obj,debug)/kselftest/kselftest_install $(LOG)/$(call kname,debug).log $(TESTS)
-	harness/tap.sh $(LOG)/$(call kname,debug).log $(call kname,debug) | tee $(LOG)/$(call kname,debug).tap
+	QEMU_TIMEOUT=2400 KST_TIMEOUT=600 harness/run.sh $(ARCH) $(call obj,$(DBG)) \
+		$(call obj,$(DBG))/kselftest/kselftest_install $(LOG)/$(call kname,$(DBG)).log $(TESTS)
+	harness/tap.sh $(LOG)/$(call kname,$(DBG)).log $(call kname,$(DBG)) | tee $(LOG)/$(call kname,$(DBG)).tap
 
 # The randomized stress of the requests (tools/testing/selftests/ptrace/
 # stress.c) on the debug kernel, each of its two variants for DURATION
 # seconds: its counts, and a failure on any broken invariant or kernel
 # report.  Not in check: it runs for as long as it is told.
 DURATION ?= 600
-STRESS_LOG = $(LOG)/$(call kname,stress).log
+STRESS_LOG = $(LOG)/$(call kname,stress$(DBG:debug%=%)).log
 stress: debug-build
 	QEMU_TIMEOUT=$$((2 * $(DURATION) + 900)) \
 	QEMU_APPEND="STRESS_DURATION=$(DURATION)$(if $(SEED), STRESS_SEED=$(SEED))" \
-		harness/run.sh $(ARCH) $(call obj,debug) $(call obj,debug)/kselftest/kselftest_install \
+		harness/run.sh $(ARCH) $(call obj,$(DBG)) $(call obj,$(DBG))/kselftest/kselftest_install \
 		$(STRESS_LOG) none ptrace/stress
 	harness/stress.sh $(STRESS_LOG)
 

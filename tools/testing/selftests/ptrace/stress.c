@@ -1287,10 +1287,45 @@ FIXTURE_VARIANT_ADD(stress, quiet) {
 	.quiet = true,
 };
 
+/*
+ * The run in its own pid and mount namespaces, where it may make them:
+ * whatever it leaves dies with its init (the test, pid 1 there), and
+ * the /proc and cgroup2 it mounts are its own.  The process that made
+ * them waits for that init and ends as it ends: the harness shares the
+ * test's result with both.
+ */
+static void own_namespaces(struct __test_metadata *_metadata)
+{
+	pid_t init;
+	int status;
+
+	if (unshare(CLONE_NEWPID | CLONE_NEWNS)) {
+		ksft_print_msg("in the caller's namespaces: unshare: %s\n",
+			       strerror(errno));
+		return;
+	}
+	fflush(stdout);
+	init = fork();
+	ASSERT_LE(0, init);
+	if (init == 0) {
+		ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+		ASSERT_EQ(0, mount("proc", "/proc", "proc", 0, NULL));
+		return;
+	}
+	ASSERT_EQ(init, waitpid(init, &status, 0));
+	if (WIFSIGNALED(status)) {
+		TH_LOG("the namespace's init killed by signal %d",
+		       WTERMSIG(status));
+		_metadata->exit_code = KSFT_FAIL;
+	}
+	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 0);
+}
+
 FIXTURE_SETUP(stress)
 {
 	if (!nostop_supported())
 		SKIP(return, "PTRACE_ATTACH_NOSTOP not supported");
+	own_namespaces(_metadata);
 	self->memfd = memfd_create("ptrace-stress", 0);
 	ASSERT_LE(0, self->memfd);
 	ASSERT_EQ(0, ftruncate(self->memfd, sizeof(*sh)));
