@@ -3191,6 +3191,67 @@ entry:
 }
 
 /*
+ * Say ready, hear a go, then write 'w' to the report pipe with the raw
+ * system call, and say what it returned: 'w' arrives only if the write was
+ * made.
+ */
+static void body_go_write(const struct chan *c)
+{
+	long ret;
+
+	say(c, 'r');
+	hear(c);
+	ret = syscall(__NR_write, c->report, "w", 1);
+	say_int(c, ret < 0 ? -errno : (int)ret);
+	_exit(0);
+}
+
+/*
+ * In the syscall-entry stop of PTRACE_SYSEMU, the call is the tracer's to
+ * emulate: detached there, the tracee goes on as after PTRACE_CONT, past
+ * the call, which is not made and returns what the tracer left in the
+ * return register (on x86, -ENOSYS).
+ */
+TEST_F(nostop, detach_nostop_sysemu_entry_skips_call)
+{
+#ifdef PTRACE_SYSEMU
+	struct pollfd pfd = { .fd = self->report[0], .events = POLLIN };
+	struct ptrace_syscall_info info;
+	int res = 0;
+	long ret;
+
+	start(_metadata, self, body_go_write, true);
+	wait_blocked(_metadata, self->pid, read_nrs, 1, "read");
+	ASSERT_EQ(1, nostop(self->pid, PTRACE_NOSTOP_SYSCALL,
+			    PTRACE_O_TRACESYSGOOD));
+	send_go(_metadata, self->go[1]);
+	ASSERT_EQ(PTRACE_SYSCALL_INFO_EXIT,
+		  wait_syscall_stop(_metadata, self->pid, &info, "read"));
+	ret = ptrace_err(PTRACE_SYSEMU, self->pid, 0, 0);
+	if (ret == -EIO)
+		SKIP(return, "no PTRACE_SYSEMU here");
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(PTRACE_SYSCALL_INFO_ENTRY,
+		  wait_syscall_stop(_metadata, self->pid, &info, "write"));
+	ASSERT_EQ(__NR_write, info.entry.nr);
+
+	ASSERT_EQ(1, detach_nostop(self->pid, 0));
+	read_report(_metadata, self->report[0], &res, sizeof(res),
+		    "write's result");
+	wait_exit(_metadata, self->pid, 0, "detached tracee");
+	/* nothing behind the result: no 'w' came first */
+	EXPECT_EQ(0, poll(&pfd, 1, 0));
+#if defined(__x86_64__) || defined(__i386__)
+	EXPECT_EQ(-ENOSYS, res);
+#else
+	EXPECT_NE(1, res);
+#endif
+#else
+	SKIP(return, "no PTRACE_SYSEMU here");
+#endif
+}
+
+/*
  * Attach @body, body_echo() or one that runs it, with its syscall stops
  * armed, let it echo a go, and leave it in the syscall-entry stop of its
  * next read().
