@@ -32,7 +32,7 @@ stamp=$obj/.config.frags
 if [ ! -f "$obj/.config" ] || [ "$(cat $frags | md5sum)" != "$(cat "$stamp" 2>/dev/null)" ]; then
 	(cd "$src" && ARCH=$KARCH CROSS_COMPILE=$CROSS \
 		scripts/kconfig/merge_config.sh -n -O "$obj" $frags) > "$obj/merge_config.log"
-	if grep -A3 '^Value requested for' "$obj/merge_config.log" >&2; then
+	if grep -A3 -E '^(WARNING: )?Value requested for' "$obj/merge_config.log" >&2; then
 		echo "build: options above did not stick in $obj/.config" >&2
 		exit 1
 	fi
