@@ -2733,6 +2733,66 @@ TEST_F(nostop, detach_nostop_notify_in_flight)
 	wait_exit(_metadata, self->pid, 0, "detached tracee");
 }
 
+/*
+ * The same window, closed by the tracer's exit (exit_ptrace()): legacy
+ * requests only, and the tracee is no more killed by the SIGTRAP of a
+ * syscall stop its tracer did not live to see.  The tracer, a child of
+ * ours, seizes the tracee asleep in read(), arrests it and resumes it
+ * with PTRACE_SYSCALL: the read() restarts, and its syscall-entry
+ * notification is held until the tracer is killed.
+ */
+TEST_F(nostop, tracer_exit_notify_in_flight)
+{
+	int to_tracer[2], from_tracer[2], status;
+	char msg = 0;
+	pid_t tracer;
+
+	if (!have_kallsyms())
+		SKIP(return, "no CONFIG_KALLSYMS: wchan names no function");
+	start(_metadata, self, body_echo, true);
+	wait_blocked(_metadata, self->pid, read_nrs, 1, "read");
+	ASSERT_EQ(0, pipe2(to_tracer, O_CLOEXEC));
+	ASSERT_EQ(0, pipe2(from_tracer, O_CLOEXEC));
+	tracer = fork();
+	ASSERT_LE(0, tracer);
+	if (tracer == 0) {
+		if (sys_ptrace(PTRACE_SEIZE, self->pid, 0, 0) ||
+		    sys_ptrace(PTRACE_INTERRUPT, self->pid, 0, 0) ||
+		    waitpid(self->pid, &status, __WALL) != self->pid ||
+		    write(from_tracer[1], "s", 1) != 1 ||
+		    read(to_tracer[0], &msg, 1) != 1 ||
+		    sys_ptrace(PTRACE_SYSCALL, self->pid, 0, 0))
+			_exit(1);
+		/* killed by us, or gone with the tracee if the test fails */
+		while (waitpid(self->pid, &status, __WALL) == self->pid &&
+		       WIFSTOPPED(status))
+			;
+		_exit(1);
+	}
+	read_report(_metadata, from_tracer[0], &msg, 1, "tracer");
+	if (!hold_next(FAIL_NOTIFY, self->pid)) {
+		kill(tracer, SIGKILL);
+		wait_for(tracer, NULL, 0);
+		SKIP(return, "no fail_ptrace_notify (CONFIG_FAIL_PTRACE_NOTIFY)");
+	}
+	ASSERT_EQ(1, write(to_tracer[1], "g", 1));
+	wait_wchan(_metadata, self->pid, "ptrace_notify");
+	ASSERT_EQ(0, kill(tracer, SIGKILL));
+	ASSERT_EQ(tracer, wait_for(tracer, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+
+	send_go(_metadata, self->go[1]);
+	read_report(_metadata, self->report[0], &msg, 1, "echo");
+	EXPECT_EQ('a', msg);
+	EXPECT_EQ(0, read_int_file(FAIL_NOTIFY "/times"));
+	send_go(_metadata, self->go[1]);
+	wait_exit(_metadata, self->pid, 0, "untraced tracee");
+	close(to_tracer[0]);
+	close(to_tracer[1]);
+	close(from_tracer[0]);
+	close(from_tracer[1]);
+}
+
 static void *thread_says_n(void *arg)
 {
 	say(arg, 'n');

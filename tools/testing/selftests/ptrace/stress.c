@@ -1288,16 +1288,36 @@ FIXTURE_VARIANT_ADD(stress, quiet) {
 };
 
 /*
+ * Wait for @child, reaping any other child meanwhile, and end as it ended:
+ * the harness shares the test's result (_metadata) with every process.
+ */
+static void __noreturn
+end_as(struct __test_metadata *_metadata, pid_t child)
+{
+	int status;
+	pid_t pid;
+
+	do
+		pid = wait(&status);
+	while (pid != child && (pid > 0 || errno == EINTR));
+	if (pid < 0 || WIFSIGNALED(status)) {
+		TH_LOG("test process %d: %s", child,
+		       pid < 0 ? strerror(errno) : strsignal(WTERMSIG(status)));
+		_metadata->exit_code = KSFT_FAIL;
+	}
+	_exit(pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : 0);
+}
+
+/*
  * The run in its own pid and mount namespaces, where it may make them:
- * whatever it leaves dies with its init (the test, pid 1 there), and
- * the /proc and cgroup2 it mounts are its own.  The process that made
- * them waits for that init and ends as it ends: the harness shares the
- * test's result with both.
+ * whatever it leaves dies with the namespace, and the /proc it mounts,
+ * and the cgroup2 it mounts if it does, are mounts of its own (the
+ * cgroup it makes is not).  Its init only reaps: the test runs as pid 2,
+ * where an assertion's abort() is not a signal init ignores.
  */
 static void own_namespaces(struct __test_metadata *_metadata)
 {
-	pid_t init;
-	int status;
+	pid_t init, test;
 
 	if (unshare(CLONE_NEWPID | CLONE_NEWNS)) {
 		ksft_print_msg("in the caller's namespaces: unshare: %s\n",
@@ -1307,18 +1327,15 @@ static void own_namespaces(struct __test_metadata *_metadata)
 	fflush(stdout);
 	init = fork();
 	ASSERT_LE(0, init);
-	if (init == 0) {
-		ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
-		ASSERT_EQ(0, mount("proc", "/proc", "proc", 0, NULL));
-		return;
-	}
-	ASSERT_EQ(init, waitpid(init, &status, 0));
-	if (WIFSIGNALED(status)) {
-		TH_LOG("the namespace's init killed by signal %d",
-		       WTERMSIG(status));
-		_metadata->exit_code = KSFT_FAIL;
-	}
-	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 0);
+	if (init)
+		end_as(_metadata, init);
+	test = fork();
+	if (test < 0)
+		_exit(KSFT_FAIL);
+	if (test)
+		end_as(_metadata, test);
+	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+	ASSERT_EQ(0, mount("proc", "/proc", "proc", 0, NULL));
 }
 
 FIXTURE_SETUP(stress)
