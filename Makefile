@@ -13,6 +13,9 @@
 #   make debug-check     the selftests on a KASAN + lockdep kernel
 #   make stress DURATION=600 [SEED=n]   the randomized stress, same kernel
 #                        (SANITIZER=kcsan: both with KCSAN for KASAN)
+#   make strace-qemu     strace -p, stock and patched (companion/strace),
+#                        in QEMU on the 7.3 x86_64 kernels (part of check)
+#   make strace-bench    strace -f -p of 1000 threads, stock against patched
 #
 # KVER=7.3 (the default) is the mainline series, the overlay at the top of
 # the repository; KVER=6.12 is its stable backport, the overlay in
@@ -84,7 +87,8 @@ DEPS := git make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio \
 
 .PHONY: all check check-prep check-all deps base tree overlay apply apply-check \
 	overlay-check apply-newest series run run-base run-patched build-base build-patched \
-	debug-build debug-check stress bisect-check compile-matrix cost
+	debug-build debug-check stress bisect-check compile-matrix cost \
+	strace-qemu strace-bench
 
 # The main job: the patched kernel, the ptrace selftests and the
 # benchmarks of the new requests, in QEMU, with a short summary.
@@ -134,6 +138,7 @@ check-prep:
 	@for p in $(COMPANIONS); do \
 		$(STAGE) $$p harness/companion.sh $$p check $(B)/companion/$$p || exit 1; \
 	done
+	@$(STAGE) "strace static" harness/strace-qemu.sh build
 
 check:
 	@mkdir -p $(LOG); rm -f $(LOG)/*.totals $(LOG)/*-check.out $(PREP).*
@@ -145,6 +150,7 @@ check:
 	for k in $(CHECK_KERNELS); do \
 		v=$${k%%:*} a=$${k#*:}; \
 		case " $(BASE_KERNELS) " in *" $$k "*) n="base patched";; *) n=patched;; esac; \
+		s=; [ "$$k" = 7.3:x86_64 ] && s=strace-qemu; \
 		[ "$$v" = $(FIRST_KVER) ] || wait $$prep || true; \
 		prep_failed && exit 1; \
 		$(STAGE) "build $$v $$a ($$n)" $(MAKE) --no-print-directory KVER=$$v ARCH=$$a \
@@ -152,13 +158,25 @@ check:
 		[ -z "$$run" ] || wait $$run || true; \
 		prep_failed && exit 1; \
 		$(STAGE) "run $$v $$a ($$n)" bash -c "$(MAKE) --no-print-directory -k KVER=$$v ARCH=$$a \
-			$$(printf 'run-%s ' $$n) > $(LOG)/$$v-$$a-check.out 2>&1" & \
+			$$(printf 'run-%s ' $$n) $$s > $(LOG)/$$v-$$a-check.out 2>&1" & \
 		run=$$!; \
 	done; \
 	wait
 	@cat $(PREP).out $(LOG)/*-check.out
 	@[ "$$(cat $(PREP).rc)" = 0 ]
-	@$(STAGE) summary harness/summary.sh $(check_logs)
+	@$(STAGE) summary harness/summary.sh $(check_logs) $(STRACE_LOGS)
+
+# strace -p that does not perturb (companion/strace): static stock and
+# patched strace in QEMU on the 7.3 x86_64 kernels, patched and baseline
+# (in check: the target's EINTRs under each strace, strace's attach and
+# detach tests); strace-bench, not in check: both attaching to and
+# detaching from 1000 threads, the ratio.
+STRACE_LOGS = $(if $(filter 7.3:x86_64,$(CHECK_KERNELS)),$(LOG)/strace-qemu-patched.log \
+	$(if $(filter 7.3:x86_64,$(BASE_KERNELS)),$(LOG)/strace-qemu-base.log))
+strace-qemu:
+	harness/strace-qemu.sh check patched $(if $(filter 7.3:x86_64,$(BASE_KERNELS)),base)
+strace-bench:
+	harness/strace-qemu.sh bench patched
 
 # check, plus the kernels CI has no time for: the mainline series on
 # ppc64le and s390x, the backport on arm64 and riscv64.
@@ -257,10 +275,13 @@ debug-check: debug-build
 # seconds: its counts, and a failure on any broken invariant or kernel
 # report.  Not in check: it runs for as long as it is told.
 DURATION ?= 600
+# KCSAN panics on its first report with panic_on_warn (harness/run.sh):
+# the stress goes on, and harness/stress.sh fails it on every report.
+KCSAN_APPEND = $(if $(filter kcsan,$(SANITIZER)), panic_on_warn=0)
 STRESS_LOG = $(LOG)/$(call kname,stress$(DBG:debug%=%)).log
 stress: debug-build
 	QEMU_TIMEOUT=$$((2 * $(DURATION) + 900)) \
-	QEMU_APPEND="STRESS_DURATION=$(DURATION)$(if $(SEED), STRESS_SEED=$(SEED))" \
+	QEMU_APPEND="STRESS_DURATION=$(DURATION)$(if $(SEED), STRESS_SEED=$(SEED))$(KCSAN_APPEND)" \
 		harness/run.sh $(ARCH) $(call obj,$(DBG)) $(call obj,$(DBG))/kselftest/kselftest_install \
 		$(STRESS_LOG) none ptrace/stress
 	harness/stress.sh $(STRESS_LOG)

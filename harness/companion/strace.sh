@@ -6,6 +6,12 @@
 strace_dl=$top/build/strace-src
 strace_tests="ptrace_nostop ptrace_nostop-Xabbrev ptrace_nostop-Xraw
 	ptrace_nostop-Xverbose ptrace ptrace-Xabbrev ptrace-Xraw ptrace-Xverbose"
+# tests/NAME.test, not generated, and the programs they run: attach-nostop
+# and attach-nostop-zombie skip on a kernel without PTRACE_ATTACH_NOSTOP
+# (harness/strace-qemu.sh runs them on the patched one), attach-nostop-old
+# runs on every kernel.
+strace_misc_tests="attach-nostop attach-nostop-old attach-nostop-zombie"
+strace_misc_progs="attach-nostop set_ptracer_any"
 
 # DIR: Debian's strace source with Debian's patches, without debian/.
 fetch() {
@@ -22,11 +28,11 @@ fetch() {
 	echo "strace ${ver%-*} (Debian strace $ver)"
 }
 
-# Build the tree DIR in DIR.build, the generated files regenerated there
-# (the git tree stays clean), and run the tests in $strace_tests.
-check() (
-	local b=$1.build base f t pass=0 fail=0 tests
-	tests=$(echo $strace_tests)
+# prepare DIR BUILD [CONFIGURE_ARG...]: BUILD, the tree DIR bootstrapped
+# and configured, its generated files regenerated there (the git tree stays
+# clean).  Then in BUILD, at the lowest priority.
+prepare() {
+	local b=$2 base f
 	"$top/harness/deps.sh" gcc make libc6-dev autoconf automake gawk rsync
 	export LC_ALL=C
 	# Every compile, configure's too, at the lowest priority.
@@ -52,6 +58,7 @@ check() (
 	done
 	mv "$b/.patched.new" "$b/.patched"
 	cd "$b"
+	shift 2
 
 	# strace's ./bootstrap, which the release tarball lacks, by hand:
 	# xlat/gen.sh only for the xlat/*.in changed (all 700 take minutes),
@@ -92,26 +99,82 @@ check() (
 		# dash runs its 500 checks in 2/3 of bash's time
 		CONFIG_SHELL=/bin/dash /bin/dash ./configure -q \
 			--disable-mpers --enable-stacktrace=no \
-			--without-libselinux CFLAGS='-O0 -g0' >&2
+			--without-libselinux "$@" >&2
 	fi
+}
+
+# Build the tree DIR in DIR.build and run the tests in $strace_tests and
+# $strace_misc_tests.
+check() (
+	local t f pass=0 fail=0 skip=0 tests progs runs
+	tests=$(echo $strace_tests $strace_misc_tests)
+	progs=$(echo $strace_tests $strace_misc_progs)
+	runs=$(printf '%s.gen.test ' $strace_tests; printf '%s.test ' $strace_misc_tests)
+	prepare "$1" "$1.build" CFLAGS='-O0 -g0'
 
 	make -s -j2 -C src >&2
-	make -s -j2 -C tests libtests.a $tests >&2
-	for t in $tests; do
-		rm -f "tests/$t.gen.log" "tests/$t.gen.trs"
+	make -s -j2 -C tests libtests.a $progs >&2
+	for f in $runs; do
+		rm -f "tests/${f%.test}.log" "tests/${f%.test}.trs"
 	done
 	# check-TESTS would build every check program, ~1200: only ours.
-	make -s -C tests check-TESTS check_PROGRAMS="$tests" \
-		TESTS="$(printf '%s.gen.test ' $tests)" \
+	make -s -C tests check-TESTS check_PROGRAMS="$progs" TESTS="$runs" \
 		>&2 || true
-	for t in $tests; do
-		if grep -q '^:test-result: PASS' "tests/$t.gen.trs" 2>/dev/null; then
+	for f in $runs; do
+		f=tests/${f%.test}
+		if grep -q '^:test-result: PASS' "$f.trs" 2>/dev/null; then
 			pass=$((pass + 1))
+		elif grep -q '^:test-result: SKIP' "$f.trs" 2>/dev/null; then
+			skip=$((skip + 1))
 		else
 			fail=$((fail + 1))
-			cat "tests/$t.gen.log" >&2 || true
+			cat "$f.log" >&2 || true
 		fi
 	done
-	echo "strace: $pass passed, $fail failed ($tests)"
+	echo "strace: $pass passed, $fail failed, $skip skipped ($tests)"
 	[ "$fail" = 0 ]
+)
+
+# static DIR OUT [PROGRAM...]: static builds of strace for the QEMU tests:
+# OUT/stock, stock strace (the base of the tree DIR), and OUT/patched, the
+# tree DIR with the test PROGRAMs of tests/; both in the layout of a build
+# tree (src/strace, tests/), without the objects.
+static() (
+	local dir=$1 out=$2 b base
+	shift 2
+	mkdir -p "$out"
+	# stock: the release tarball is bootstrapped already
+	b=$dir.static-base
+	base=$(git -C "$dir" rev-parse base)
+	if [ "$(cat "$b/.rev" 2>/dev/null)" != "$base" ]; then
+		rm -rf "$b"
+		mkdir -p "$b"
+		git -C "$dir" archive base | tar -x -C "$b"
+		echo "$base" > "$b/.rev"
+	fi
+	(
+		cd "$b"
+		renice -n 19 -p "$BASHPID" >/dev/null
+		mkdir -p debian
+		[ -e debian/changelog.in ] || : > debian/changelog.in
+		[ -e config.status ] ||
+			CONFIG_SHELL=/bin/dash /bin/dash ./configure -q \
+				--disable-mpers --enable-stacktrace=no \
+				--without-libselinux LDFLAGS=-static \
+				CFLAGS='-O2 -g0' >&2
+		make -s -j2 -C src >&2
+	)
+	rm -rf "$out/stock"
+	mkdir -p "$out/stock/src"
+	cp "$b/src/strace" "$out/stock/src/"
+
+	prepare "$dir" "$dir.static" LDFLAGS=-static CFLAGS='-O2 -g0'
+	make -s -j2 -C src >&2
+	make -s -j2 -C tests libtests.a "$@" >&2
+	rm -rf "$out/patched"
+	mkdir -p "$out/patched/src" "$out/patched/tests"
+	cp src/strace "$out/patched/src/"
+	cp src/config.h "$out/patched/src/"
+	(cd tests && cp ./*.sh ./*.test ./*.expected ./*.awk "$@" \
+		"$out/patched/tests/")
 )
