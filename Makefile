@@ -171,10 +171,10 @@ check:
 # (in check: the target's EINTRs under each strace, strace's attach and
 # detach tests); strace-bench, not in check: both attaching to and
 # detaching from 1000 threads, the ratio.
-STRACE_LOGS = $(if $(filter 7.3:x86_64,$(CHECK_KERNELS)),$(LOG)/strace-qemu-patched.log \
-	$(if $(filter 7.3:x86_64,$(BASE_KERNELS)),$(LOG)/strace-qemu-base.log))
+STRACE_KINDS = patched $(if $(filter 7.3:x86_64,$(BASE_KERNELS)),base)
+STRACE_LOGS = $(if $(filter 7.3:x86_64,$(CHECK_KERNELS)),$(STRACE_KINDS:%=$(LOG)/strace-qemu-%.log))
 strace-qemu:
-	harness/strace-qemu.sh check patched $(if $(filter 7.3:x86_64,$(BASE_KERNELS)),base)
+	harness/strace-qemu.sh check $(STRACE_KINDS)
 strace-bench:
 	harness/strace-qemu.sh bench patched
 
@@ -255,7 +255,7 @@ run: run-$(KIND)
 # The selftests on a debug kernel (KASAN, lockdep, hung-task detector):
 # any kernel report fails it.  Not in check: a KASAN kernel builds and
 # runs slowly.  SANITIZER=kcsan builds it with KCSAN in place of KASAN
-# (x86_64, arm64), in its own folder.
+# (x86_64: harness/config/kcsan.config), in its own folder.
 SANITIZER ?= kasan
 ifeq ($(filter kasan kcsan,$(SANITIZER)),)
 $(error SANITIZER is kasan or kcsan)

@@ -28,6 +28,13 @@ fetch() {
 	echo "strace ${ver%-*} (Debian strace $ver)"
 }
 
+# configure [ARG...]: strace's configure in the current folder, as every
+# build here has it; dash runs its 500 checks in 2/3 of bash's time.
+configure() {
+	CONFIG_SHELL=/bin/dash /bin/dash ./configure -q --disable-mpers \
+		--enable-stacktrace=no --without-libselinux "$@" >&2
+}
+
 # prepare DIR BUILD [CONFIGURE_ARG...]: BUILD, the tree DIR bootstrapped
 # and configured, its generated files regenerated there (the git tree stays
 # clean).  Then in BUILD, at the lowest priority.
@@ -96,10 +103,7 @@ prepare() {
 		touch .autoreconf.stamp
 	fi
 	if [ ! -e config.status ] || [ configure -nt config.status ]; then
-		# dash runs its 500 checks in 2/3 of bash's time
-		CONFIG_SHELL=/bin/dash /bin/dash ./configure -q \
-			--disable-mpers --enable-stacktrace=no \
-			--without-libselinux "$@" >&2
+		configure "$@"
 	fi
 }
 
@@ -157,11 +161,7 @@ static() (
 		renice -n 19 -p "$BASHPID" >/dev/null
 		mkdir -p debian
 		[ -e debian/changelog.in ] || : > debian/changelog.in
-		[ -e config.status ] ||
-			CONFIG_SHELL=/bin/dash /bin/dash ./configure -q \
-				--disable-mpers --enable-stacktrace=no \
-				--without-libselinux LDFLAGS=-static \
-				CFLAGS='-O2 -g0' >&2
+		[ -e config.status ] || configure LDFLAGS=-static CFLAGS='-O2 -g0'
 		make -s -j2 -C src >&2
 	)
 	rm -rf "$out/stock"

@@ -98,8 +98,7 @@ pid=$!
 sleep 1
 "$d/patched/src/strace" -f -b execve -o /tmp/execve.log -p $pid 2> /tmp/execve.err &
 s=$!
-i=0
-while kill -0 $s 2>/dev/null && [ $i -lt 40 ]; do sleep 0.1; i=$((i + 1)); done
+waitfor 4 "strace to detach at execve" sh -c "! kill -0 $s 2>/dev/null"
 st=$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p; s/^TracerPid:[[:space:]]*/tracer /p' /proc/$pid/status | tr '\n' ' ')
 if ! kill -0 $s 2>/dev/null && grep -q "Process $pid detached" /tmp/execve.err &&
 	[ "$st" = "S tracer 0 " ] && wait $pid; then
