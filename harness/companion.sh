@@ -73,8 +73,10 @@ export)
 		{ echo "companion: $dir has uncommitted changes" >&2; exit 1; }
 	rm -f "$patches"/*.patch
 	mkdir -p "$patches"
+	# RFC: strace and man-pages take a kernel interface once it is in
+	# mainline.
 	git -C "$dir" format-patch -q --zero-commit --no-signature \
-		-o "$patches" base..HEAD
+		--subject-prefix="RFC PATCH" -o "$patches" base..HEAD
 	git -C "$dir" update-ref refs/companion/last HEAD
 	printf '%s\n' "$patches"/*.patch
 	;;

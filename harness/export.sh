@@ -114,7 +114,9 @@ for d in "$top"/companion/*/; do
 	ctree=$top/build/companion/$project
 	"$top/harness/companion.sh" "$project" tree "$ctree"
 	head=$(signed "$ctree")
-	git -C "$ctree" format-patch -q --base=base -o "$out/$project" "base..$head"
+	# RFC until the kernel interface is in mainline (harness/companion.sh)
+	git -C "$ctree" format-patch -q --base=base --subject-prefix="RFC PATCH" \
+		-o "$out/$project" "base..$head"
 	am_check "$ctree" "$top/build/am-check-$project" "$head" "$out/$project"/*.patch
 	echo "series: $(ls "$out/$project"/*.patch | wc -l) $project patches in $out/$project" >&2
 done

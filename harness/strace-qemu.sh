@@ -27,9 +27,10 @@ build|check|bench) ;;
 esac
 out=$top/build/strace-qemu
 tests="attach-f-p attach-p-cmd detach-running detach-sleeping detach-stopped
-	strace-ff strace-p-Y-p attach-nostop attach-nostop-old attach-nostop-zombie"
+	strace-ff strace-p-Y-p attach-nostop attach-nostop-old attach-nostop-traced
+	attach-nostop-vfork attach-nostop-zombie"
 progs="attach-f-p attach-f-p-cmd attach-p-cmd-cmd attach-p-cmd-p attach-nostop
-	set_ptracer_any sleep strace-p-Y-p2 strace-p1-Y-p"
+	attach-nostop-vfork set_ptracer_any sleep strace-p-Y-p2 strace-p1-Y-p"
 
 # One build at a time: make check runs build beside a kernel build, and
 # check after it, maybe before it ended.

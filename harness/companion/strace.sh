@@ -7,11 +7,12 @@ strace_dl=$top/build/strace-src
 strace_tests="ptrace_nostop ptrace_nostop-Xabbrev ptrace_nostop-Xraw
 	ptrace_nostop-Xverbose ptrace ptrace-Xabbrev ptrace-Xraw ptrace-Xverbose"
 # tests/NAME.test, not generated, and the programs they run: attach-nostop
-# and attach-nostop-zombie skip on a kernel without PTRACE_ATTACH_NOSTOP
+# and the others skip on a kernel without PTRACE_ATTACH_NOSTOP
 # (harness/strace-qemu.sh runs them on the patched one), attach-nostop-old
 # runs on every kernel.
-strace_misc_tests="attach-nostop attach-nostop-old attach-nostop-zombie"
-strace_misc_progs="attach-nostop set_ptracer_any"
+strace_misc_tests="attach-nostop attach-nostop-old attach-nostop-traced
+	attach-nostop-vfork attach-nostop-zombie"
+strace_misc_progs="attach-nostop attach-nostop-vfork set_ptracer_any"
 
 # DIR: Debian's strace source with Debian's patches, without debian/.
 fetch() {

@@ -76,7 +76,7 @@ if [ "$kernel" = patched ]; then
 		grep -Eq "^[0-9]+ +<\.\.\. $c resumed>\) += " /tmp/patched.first &&
 			grep -Eq "^[0-9]+ +$c\(" /tmp/patched.log || miss="$miss $c"
 	done
-	if [ -z "$miss" ] && grep -q "attached with 5 threads" /tmp/patched.err; then
+	if [ -z "$miss" ] && grep -q "attached with 6 threads" /tmp/patched.err; then
 		result PASS patched-shows-every-thread
 	else
 		result FAIL patched-shows-every-thread "missing:$miss"
