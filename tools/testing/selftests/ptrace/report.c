@@ -17,7 +17,7 @@
  * before a timeout could have expired is a failure, a slow machine is not.
  */
 
-#include "nostop_helpers.h"
+#include "report_helpers.h"
 
 #include <dirent.h>
 #include <elf.h>
@@ -771,78 +771,6 @@ static bool proc_auxv(pid_t pid, unsigned long type, unsigned long *val)
 }
 
 /* ------------------------------------------------------------------ */
-/* Probes: is there PTRACE_REPORT, PTRACE_ATTACH_NOSTOP?              */
-/* ------------------------------------------------------------------ */
-
-/* A child that sleeps in read() until @fd's write end is closed. */
-static pid_t fork_sleeper(int fds[2])
-{
-	pid_t pid;
-	char msg;
-
-	if (pipe2(fds, O_CLOEXEC))
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		close(fds[1]);
-		_exit(read(fds[0], &msg, 1) < 0);
-	}
-	close(fds[0]);
-	fds[0] = -1;
-	return pid;
-}
-
-static void kill_sleeper(pid_t pid, int fds[2])
-{
-	int status;
-
-	if (pid > 0) {
-		kill(pid, SIGKILL);
-		while (wait_for(pid, &status, 0) == pid && WIFSTOPPED(status))
-			;
-	}
-	close_pair(fds);
-}
-
-/*
- * api.md: on a kernel without it, PTRACE_REPORT on a stopped tracee is an
- * unknown request, -EIO.  1: supported, 0: not, negative: the probe failed.
- */
-static long probe_report(void)
-{
-	long ret;
-	int fds[2], status;
-	pid_t pid;
-
-	pid = fork_sleeper(fds);
-	if (pid < 0)
-		return -1001;
-	if (ptrace_err(PTRACE_SEIZE, pid, 0, 0))
-		ret = -1002;
-	else if (ptrace_err(PTRACE_INTERRUPT, pid, 0, 0))
-		ret = -1003;
-	else if (wait_for(pid, &status, 0) != pid || !WIFSTOPPED(status))
-		ret = -1004;
-	else
-		ret = ptrace_err(PTRACE_REPORT, pid, 0, 0);
-	kill_sleeper(pid, fds);
-	if (ret == -EIO || ret == -EOPNOTSUPP)
-		return 0;
-	return ret == 0 ? 1 : ret;
-}
-
-static bool report_supported(struct __test_metadata *_metadata)
-{
-	long ret = probe_report();
-
-	ASSERT_LE(0, ret) {
-		TH_LOG("PTRACE_REPORT probe failed: %ld", ret);
-	}
-	return ret == 1;
-}
-
-/* ------------------------------------------------------------------ */
 /* Running a blocking call under INTERRUPT and under REPORT           */
 /* ------------------------------------------------------------------ */
 
@@ -920,9 +848,10 @@ static void run_interrupt(struct __test_metadata *_metadata,
 
 /*
  * Attach to @call's tracee with @attach once it sleeps, PTRACE_REPORT it
- * and check everything api.md promises: no stop and no wake-up while the
- * call sleeps, then the report stop with the call's natural return value
- * in the return register, and no EINTR, no short timeout after the CONT.
+ * and check everything Documentation/userspace-api/ptrace-report.rst
+ * promises: no stop and no wake-up while the call sleeps, then the report
+ * stop with the call's natural return value in the return register, and
+ * no EINTR, no short timeout after the CONT.
  * False if the REPORT may have come after the call returned by itself.
  */
 static bool try_report(struct __test_metadata *_metadata,

@@ -776,7 +776,7 @@ static double stop_latency_us(bool report)
 
 /* ------------------------------------------------------------------ */
 
-/* As in api.md: REPORT on a stopped tracee is -EIO without the request. */
+/* An unpatched kernel fails PTRACE_REPORT on a stopped tracee with -EIO. */
 static bool have_report(void)
 {
 	struct tracee t;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the PTRACE_ATTACH_NOSTOP and PTRACE_REPORT selftests share, on top
- * of ptrace_helpers.h: the uapi of the series for headers without it, a
- * probe for it, and what a tracer of the new requests looks at.
+ * What the PTRACE_ATTACH_NOSTOP selftests share, on top of ptrace_helpers.h:
+ * the uapi of the request for headers without it, a probe for it, what a
+ * tracer of it looks at in /proc, and the fault injection of the debug
+ * kernel (fail_ptrace_*) that holds a task where a tracer can overtake it.
  */
 #ifndef __PTRACE_NOSTOP_HELPERS_H
 #define __PTRACE_NOSTOP_HELPERS_H
@@ -29,7 +30,7 @@
 #include <linux/futex.h>
 #include <linux/io_uring.h>
 
-/* The uapi of the series; an unpatched header lacks it. */
+/* The uapi of PTRACE_ATTACH_NOSTOP; an unpatched header lacks it. */
 #ifndef PTRACE_ATTACH_NOSTOP
 #define PTRACE_ATTACH_NOSTOP		0x4213
 #endif
@@ -42,18 +43,9 @@
 #ifndef PTRACE_O_TRACETHREADS
 #define PTRACE_O_TRACETHREADS		0x00400000
 #endif
-#ifndef PTRACE_REPORT
-#define PTRACE_REPORT			0x4214
-#endif
-#ifndef PTRACE_DETACH_NOSTOP
-#define PTRACE_DETACH_NOSTOP		0x4215
-#endif
-#ifndef PTRACE_REPORT_INTERRUPT
-#define PTRACE_REPORT_INTERRUPT		0x00000004
-#endif
-#ifndef PTRACE_EVENTMSG_REPORT
-#define PTRACE_EVENTMSG_REPORT		3
-#endif
+
+/* Stack of the tracees' threads: hundreds of them must fit anywhere. */
+#define THREAD_STACK_SIZE	(64 * 1024)
 
 static inline long nostop(pid_t pid, unsigned long flags, unsigned long options)
 {
@@ -188,6 +180,146 @@ static inline int wait_syscall_stop(struct __test_metadata *_metadata, pid_t tid
 	wait_stop(_metadata, tid, SYSCALL_STOP, what);
 	syscall_info(_metadata, tid, info);
 	return info->op;
+}
+
+static inline pid_t sys_gettid(void)
+{
+	return syscall(__NR_gettid);
+}
+
+/* Thread attributes for THREAD_STACK_SIZE, or the minimum if larger */
+static inline int small_stack(pthread_attr_t *attr)
+{
+	long min = sysconf(_SC_THREAD_STACK_MIN);
+	size_t size = THREAD_STACK_SIZE;
+
+	if (min > 0 && (size_t)min > size)
+		size = min;
+	if (pthread_attr_init(attr))
+		return -1;
+	return pthread_attr_setstacksize(attr, size);
+}
+
+static inline bool tid_in(const pid_t *tids, int n, pid_t tid)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (tids[i] == tid)
+			return true;
+	return false;
+}
+
+/* Wait until /proc/@tid/stat shows @state. */
+static inline void wait_state(struct __test_metadata *_metadata, pid_t tid,
+			      char state)
+{
+	long long deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
+
+	while (proc_state(tid) != state) {
+		ASSERT_GT(deadline, now_ns()) {
+			TH_LOG("%d never reached state %c (state %c)",
+			       tid, state, proc_state(tid));
+		}
+		sched_yield();
+	}
+}
+
+static inline int read_int_file(const char *path)
+{
+	char buf[32], *end;
+	long val;
+
+	if (read_proc(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	val = strtol(buf, &end, 10);
+	return end == buf ? -1 : (int)val;
+}
+
+static inline bool write_int_file(const char *path, int val)
+{
+	char buf[32];
+	int fd, len;
+	bool ok;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	len = snprintf(buf, sizeof(buf), "%d\n", val);
+	ok = write(fd, buf, len) == len;
+	close(fd);
+	return ok;
+}
+
+/* /proc/PID/wchan names functions only with CONFIG_KALLSYMS, else "0". */
+static inline bool have_kallsyms(void)
+{
+	return !access("/proc/kallsyms", F_OK);
+}
+
+static inline void read_wchan(pid_t pid, char *wchan, size_t size)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/wchan", pid);
+	if (read_proc(path, wchan, size) <= 0)
+		snprintf(wchan, size, "(unreadable)");
+}
+
+/*
+ * Wait until @pid sleeps uninterruptibly (not in a ptrace-stop) where
+ * /proc/@pid/wchan names a function that starts with @fn.
+ */
+static inline void wait_wchan(struct __test_metadata *_metadata, pid_t pid,
+			      const char *fn)
+{
+	long long deadline = now_ns() + BLOCK_TIMEOUT_SEC * NSEC_PER_SEC;
+	char wchan[128];
+
+	for (;;) {
+		read_wchan(pid, wchan, sizeof(wchan));
+		if (!strncmp(wchan, fn, strlen(fn)) && proc_state(pid) == 'D')
+			break;
+		ASSERT_GT(deadline, now_ns()) {
+			TH_LOG("%d never in %s (wchan %s)", pid, fn, wchan);
+		}
+		sched_yield();
+	}
+}
+
+/*
+ * Arm the fault injection of directory @fail, one of the
+ * /sys/kernel/debug/fail_ptrace_* of CONFIG_FAIL_PTRACE_* (the debug
+ * kernel), for the next event of task @pid it hooks: the task then waits
+ * where a tracer can overtake it.  False if the kernel cannot.
+ */
+static inline bool hold_next(const char *fail, pid_t pid)
+{
+	static const struct {
+		const char *name;
+		int val;
+	} attrs[] = {
+		{ "task-filter", 1 },
+		{ "verbose", 0 },
+		{ "interval", 1 },
+		{ "probability", 100 },
+		{ "times", 1 },		/* the last: this arms it */
+	};
+	char path[128];
+	size_t i;
+
+	if (access(fail, F_OK))
+		syscall(__NR_mount, "debugfs", "/sys/kernel/debug", "debugfs",
+			0, NULL);
+	snprintf(path, sizeof(path), "/proc/%d/make-it-fail", pid);
+	if (access(fail, F_OK) || !write_int_file(path, 1))
+		return false;
+	for (i = 0; i < ARRAY_SIZE(attrs); i++) {
+		snprintf(path, sizeof(path), "%s/%s", fail, attrs[i].name);
+		if (!write_int_file(path, attrs[i].val))
+			return false;
+	}
+	return true;
 }
 
 #endif /* __PTRACE_NOSTOP_HELPERS_H */

@@ -43,7 +43,8 @@
  * Not a default target ("make stress"): it runs for as long as it is told.
  */
 #define _GNU_SOURCE
-#include "nostop_helpers.h"
+#include "detach_helpers.h"
+#include "report_helpers.h"
 
 #include <stdarg.h>
 #include <sys/mount.h>
