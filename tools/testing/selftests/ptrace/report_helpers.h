@@ -19,37 +19,6 @@
 #define PTRACE_EVENTMSG_REPORT		3
 #endif
 
-/* A child that sleeps in read() until @fd's write end is closed. */
-static inline pid_t fork_sleeper(int fds[2])
-{
-	pid_t pid;
-	char msg;
-
-	if (pipe2(fds, O_CLOEXEC))
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		close(fds[1]);
-		_exit(read(fds[0], &msg, 1) < 0);
-	}
-	close(fds[0]);
-	fds[0] = -1;
-	return pid;
-}
-
-static inline void kill_sleeper(pid_t pid, int fds[2])
-{
-	int status;
-
-	if (pid > 0) {
-		kill(pid, SIGKILL);
-		while (wait_for(pid, &status, 0) == pid && WIFSTOPPED(status))
-			;
-	}
-	close_pair(fds);
-}
-
 /*
  * On a kernel without it, PTRACE_REPORT on a stopped tracee is an unknown
  * request, -EIO.  1: supported, 0: not, negative: the probe failed.

@@ -27,29 +27,17 @@ static inline long detach_nostop(pid_t pid, unsigned long flags)
  */
 static inline bool detach_running_supported(struct __test_metadata *_metadata)
 {
-	int fds[2], status;
 	long ret = 0;
+	int fds[2];
 	pid_t pid;
-	char c;
 
-	ASSERT_EQ(0, pipe2(fds, O_CLOEXEC));
-	pid = fork();
-	if (pid == 0) {
-		close(fds[1]);
-		while (read(fds[0], &c, 1) < 0 && errno == EINTR)
-			;
-		_exit(0);
-	}
-	close(fds[0]);
+	pid = fork_sleeper(fds);
 	ASSERT_LT(0, pid) {
 		TH_LOG("fork: %m");
 	}
 	if (nostop(pid, 0, 0) == 1)
 		ret = detach_nostop(pid, 0);
-	kill(pid, SIGKILL);
-	close(fds[1]);
-	while (wait_for(pid, &status, 0) == pid && WIFSTOPPED(status))
-		;
+	kill_sleeper(pid, fds);
 	return ret != -EBUSY;
 }
 
@@ -62,17 +50,8 @@ static inline bool detach_nostop_supported(struct __test_metadata *_metadata)
 	int fds[2], status;
 	long ret = 1;
 	pid_t pid;
-	char c;
 
-	ASSERT_EQ(0, pipe2(fds, O_CLOEXEC));
-	pid = fork();
-	if (pid == 0) {
-		close(fds[1]);
-		while (read(fds[0], &c, 1) < 0 && errno == EINTR)
-			;
-		_exit(0);
-	}
-	close(fds[0]);
+	pid = fork_sleeper(fds);
 	ASSERT_LT(0, pid) {
 		TH_LOG("fork: %m");
 	}
@@ -81,10 +60,7 @@ static inline bool detach_nostop_supported(struct __test_metadata *_metadata)
 	    !ptrace_err(PTRACE_INTERRUPT, pid, 0, 0) &&
 	    wait_for(pid, &status, 0) == pid && WIFSTOPPED(status))
 		ret = detach_nostop(pid, 0);
-	kill(pid, SIGKILL);
-	close(fds[1]);
-	while (wait_for(pid, &status, 0) == pid && WIFSTOPPED(status))
-		;
+	kill_sleeper(pid, fds);
 	return ret != -EIO && detach_running_supported(_metadata);
 }
 

@@ -53,6 +53,43 @@ static inline long nostop(pid_t pid, unsigned long flags, unsigned long options)
 }
 
 /*
+ * A child that sleeps in read() until the write end of @fds is closed: a
+ * tracee for the probes.  kill_sleeper() ends it and closes @fds, also
+ * after a failure (-1).
+ */
+static inline pid_t fork_sleeper(int fds[2])
+{
+	pid_t pid;
+	char msg;
+
+	fds[0] = -1;
+	fds[1] = -1;
+	if (pipe2(fds, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(fds[1]);
+		_exit(read(fds[0], &msg, 1) < 0);
+	}
+	close(fds[0]);
+	fds[0] = -1;
+	return pid;
+}
+
+static inline void kill_sleeper(pid_t pid, int fds[2])
+{
+	int status;
+
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		while (wait_for(pid, &status, 0) == pid && WIFSTOPPED(status))
+			;
+	}
+	close_pair(fds);
+}
+
+/*
  * Is PTRACE_ATTACH_NOSTOP there?  An unpatched kernel runs
  * ptrace_check_attach() before looking at an unknown request: -ESRCH for a
  * task we do not trace, -EIO for a stopped tracee.
@@ -62,26 +99,14 @@ static inline bool nostop_supported(void)
 	int fds[2];
 	pid_t pid;
 	long ret;
-	char c;
 
-	if (pipe2(fds, O_CLOEXEC))
-		return true;	/* let the test itself fail on this */
-	pid = fork();
-	if (pid == 0) {
-		close(fds[1]);
-		while (read(fds[0], &c, 1) < 0 && errno == EINTR)
-			;
-		_exit(0);
-	}
-	close(fds[0]);
+	pid = fork_sleeper(fds);
 	if (pid < 0) {
-		close(fds[1]);
-		return true;
+		kill_sleeper(pid, fds);
+		return true;	/* let the test itself fail on this */
 	}
 	ret = nostop(pid, 0, 0);
-	kill(pid, SIGKILL);
-	close(fds[1]);
-	wait_for(pid, NULL, 0);
+	kill_sleeper(pid, fds);
 	return ret != -ESRCH && ret != -EIO;
 }
 
