@@ -64,9 +64,16 @@ tree() {
 	echo "companion: $dir: $desc, $# patches" >&2
 }
 
+# One tree() at a time: make check wants the strace tree for its host
+# check and for strace-qemu at once, and both would rebuild a stale one.
+locked_tree() {
+	mkdir -p "$(dirname "$dir")"
+	(flock 9 && tree) 9> "$dir.lock"
+}
+
 case $cmd in
 tree)
-	tree
+	locked_tree
 	;;
 export)
 	[ -z "$(git -C "$dir" status --porcelain --untracked-files=no)" ] ||
@@ -81,7 +88,7 @@ export)
 	printf '%s\n' "$patches"/*.patch
 	;;
 check)
-	tree
+	locked_tree
 	check "$dir"
 	;;
 *)
